@@ -1,0 +1,187 @@
+"""Cheap, deterministic check-worthiness: find numbers, dates and titled people by rule.
+
+A sentence is a candidate when it carries at least one of: a number, a date or time
+expression, a person named with a title, or an attribution to a named source. The anchors
+found here are what the LLM is later allowed to use, so they are grounded by construction.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .models import Candidate, DateMention, PersonMention, QuantityMention, Sentence
+from .quantities import NUMBER_RE, hedge_of, interval
+
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+MONTH_ABBR = r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
+WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+ORD = r"\d{1,2}(?:st|nd|rd|th)?"
+YEAR = r"(?:1[89]|20)\d{2}"
+PERIOD = r"day|week|weekend|month|year|decade|summer|winter|spring|autumn|fall"
+
+DATE_PATTERNS = [
+    rf"(?:the\s+)?{ORD}\s+(?:of\s+)?(?:{MONTHS})(?:,?\s+{YEAR})?",
+    rf"(?:{MONTHS}|(?:{MONTH_ABBR})\.?)\s+{ORD}(?:,?\s+{YEAR})?",
+    rf"(?:(?:early|mid|late)[-\s])?(?:{MONTHS})(?:\s+{YEAR})?",
+    rf"(?:(?:last|this|next|on|early|late)\s+)?(?:{WEEKDAYS})(?:\s+(?:morning|afternoon|evening|night))?",
+    rf"(?:earlier|later)\s+(?:this|that|last)\s+(?:{PERIOD})",
+    rf"(?:last|this|next|past)\s+(?:{PERIOD})",
+    rf"(?:in\s+)?(?:the\s+)?(?:past|last|coming|recent)\s+(?:\w+\s+)?(?:{PERIOD})s?",
+    rf"(?:in\s+)?recent\s+(?:{PERIOD})s",
+    r"yesterday|today|tomorrow|tonight",
+    rf"\d{{1,2}}/\d{{1,2}}/{YEAR}|{YEAR}-\d{{2}}-\d{{2}}",
+    rf"(?:(?:in|since|until|by|from|of)\s+)?{YEAR}s?",
+]
+DATE_RE = re.compile(r"(?<![\w-])(?:" + "|".join(DATE_PATTERNS) + r")(?![\w-])", re.IGNORECASE)
+# Month names that are also common words are only dates when capitalised.
+_AMBIGUOUS_MONTHS = {"may", "march", "august"}
+
+TITLES = [
+    "Prime Minister", "Deputy Prime Minister", "President", "Vice President", "Vice-President",
+    "Defense Minister", "Defence Minister", "Foreign Minister", "Interior Minister", "Finance Minister",
+    "Minister", "Secretary-General", "Secretary General", "Secretary of State", "Secretary",
+    "Chancellor", "King", "Queen", "Emperor", "Governor", "Mayor", "Senator", "Ambassador", "Envoy",
+    "General", "Gen.", "Colonel", "Col.", "Lieutenant", "Lt.", "Major", "Captain", "Commander",
+    "Admiral", "Chief of Staff", "Army Chief", "spokesman", "spokeswoman", "spokesperson",
+    "chief", "leader", "counterpart", "Judge", "Justice", "Speaker", "Chairman", "Director",
+]
+HONORIFICS = {"Mr.", "Mrs.", "Ms.", "Dr.", "Mr", "Mrs", "Ms", "Dr"}
+_title_alt = "|".join(sorted((re.escape(t) for t in TITLES), key=len, reverse=True))
+_honorific_alt = "|".join(re.escape(h) for h in sorted(HONORIFICS, key=len, reverse=True))
+NAME_WORD = r"(?:[A-Z][a-zà-ÿ'’\-]+|[A-Z]\.|al-[A-Z][a-z]+|de|da|van|von|bin|ibn)"
+NAME = rf"(?:[A-Z][a-zà-ÿ'’\-]+|[A-Z]\.)(?:\s+{NAME_WORD}){{0,3}}(?<!\sde)(?<!\sda)(?<!\svan)(?<!\svon)"
+AFFILIATION = r"(?:(?:U\.S\.|U\.N\.|[A-Z][a-zé]+)\s+)?(?:(?:military|army|government|defen[cs]e|foreign|interim|transitional|former|acting|deputy)\s+)*"
+PERSON_RE = re.compile(
+    rf"(?P<affiliation>{AFFILIATION})(?P<role>(?:(?:{_title_alt})\s+)*(?:{_title_alt}))\s+(?P<name>{NAME})"
+    rf"|(?P<honorific>{_honorific_alt})\s+(?P<hname>{NAME})"
+)
+NOT_NAMES = {
+    "The", "A", "An", "In", "On", "At", "Of", "And", "But", "He", "She", "They", "It", "This", "That",
+    "Islamic", "State", "Government", "Army", "Forces",
+} | set(MONTHS.split("|")) | set(WEEKDAYS.split("|"))
+
+ATTRIBUTION_RE = re.compile(
+    r"\b(?:said|says|say|told|announced|added|stated|claimed|reported|confirmed|according to|denied|estimated)\b",
+    re.IGNORECASE,
+)
+PROPER_NOUN_RE = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-zà-ÿ]+")
+# Numbers that are parts of names or ordinals, not quantities.
+NOT_QUANTITY_AFTER = re.compile(r"^(?:st|nd|rd|th)\b|^-?(?:year-old|th)\b", re.IGNORECASE)
+NOT_QUANTITY_BEFORE = re.compile(r"(?:COVID|Covid|G|F|Mi|Su|MQ|No\.|number|#|page|Resolution|Article)[-\s]?$")
+
+
+def find_dates(text: str, offset: int = 0) -> list[DateMention]:
+    found = []
+    for m in DATE_RE.finditer(text):
+        word = m.group(0)
+        first = word.split()[0]
+        if first.lower() in _AMBIGUOUS_MONTHS and not first[0].isupper():
+            continue
+        if re.fullmatch(r"(?:on|this|last|next)", first, re.I) and len(word.split()) == 1:
+            continue
+        found.append(DateMention(text=word, start=offset + m.start(), end=offset + m.end()))
+    return found
+
+
+def find_people(text: str, offset: int = 0) -> list[PersonMention]:
+    people = []
+    for m in PERSON_RE.finditer(text):
+        name = (m.group("name") or m.group("hname")).strip()
+        name = _trim_name(name)
+        if not name:
+            continue
+        role = m.group("role")
+        affiliation = (m.group("affiliation") or "").strip() or None
+        if affiliation and affiliation.split()[0] in NOT_NAMES:
+            affiliation = " ".join(affiliation.split()[1:]) or None
+        start = m.start() if affiliation else m.start("role") if role else m.start("honorific")
+        end = m.start("name" if role else "hname") + len(name)
+        people.append(
+            PersonMention(
+                text=text[start:end],
+                name=name,
+                role=role,
+                affiliation=affiliation,
+                start=offset + start,
+                end=offset + end,
+            )
+        )
+    return people
+
+
+def _trim_name(name: str) -> str:
+    words = re.sub(r"['’]s?$", "", name).split()
+    while words and (words[-1] in NOT_NAMES or words[-1] in {"de", "da", "van", "von", "bin", "ibn"}):
+        words.pop()
+    if not words or words[0] in NOT_NAMES:
+        return ""
+    return " ".join(words)
+
+
+def find_quantities(text: str, offset: int = 0, dates: list[DateMention] | None = None) -> list[QuantityMention]:
+    date_spans = [(d.start - offset, d.end - offset) for d in dates or []]
+    found = []
+    for m in NUMBER_RE.finditer(text):
+        start, end = m.start(), m.end()
+        if any(s < end and start < e for s, e in date_spans):
+            continue
+        if NOT_QUANTITY_AFTER.match(text[end:]) or NOT_QUANTITY_BEFORE.search(text[:start]):
+            continue
+        number_text = m.group("number")
+        hedge = hedge_of(m.group("hedge"), number_text)
+        value, low, high = interval(number_text, hedge)
+        if low is None:
+            continue
+        noun = re.match(r"\s*([A-Za-z][\w-]*)", text[end:])
+        found.append(
+            QuantityMention(
+                text=m.group(0),
+                number_text=number_text,
+                value=value,
+                low=low,
+                high=high,
+                hedge=hedge,
+                noun=noun.group(1) if noun else None,
+                start=offset + start,
+                end=offset + end,
+            )
+        )
+    return found
+
+
+def select(sentences: list[Sentence]) -> list[Candidate]:
+    """The check-worthy sentences, each with its anchors and the previous sentence as context."""
+    candidates = []
+    previous: Sentence | None = None
+    for sentence in sentences:
+        candidate = inspect(sentence, previous)
+        if candidate.reasons:
+            candidates.append(candidate)
+        previous = sentence
+    return candidates
+
+
+def inspect(sentence: Sentence, previous: Sentence | None = None) -> Candidate:
+    """Anchors and reasons for one sentence; no reasons means not check-worthy."""
+    text, offset = sentence.text, sentence.start
+    dates = find_dates(text, offset)
+    quantities = find_quantities(text, offset, dates)
+    people = find_people(text, offset)
+    reasons = []
+    if quantities:
+        reasons.append("number")
+    if dates:
+        reasons.append("date")
+    if any(p.role for p in people):
+        reasons.append("title")
+    if ATTRIBUTION_RE.search(text) and PROPER_NOUN_RE.search(text):
+        reasons.append("attribution")
+    same_article = previous is not None and previous.article_id == sentence.article_id
+    return Candidate(
+        sentence=sentence,
+        context=previous.text if same_article else None,
+        reasons=reasons,
+        quantities=quantities,
+        dates=dates,
+        people=people,
+    )

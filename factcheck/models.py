@@ -1,0 +1,170 @@
+"""Typed data that flows between the pipeline stages.
+
+Every stage takes and returns these models; nothing else is shared between stages.
+Character offsets (`start`, `end`) always index the article's original text.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Hedge = Literal["exact", "about", "at least", "more than", "at most", "less than", "up to", "range", "vague"]
+
+
+class Span(BaseModel):
+    """A half-open character range [start, end) in an article's original text."""
+
+    start: int
+    end: int
+
+
+class Article(BaseModel):
+    """One input article with its metadata and original text."""
+
+    id: str = Field(description="file name, unique within a run")
+    path: str
+    title: str | None = None
+    outlet: str | None = None
+    date: str | None = None
+    text: str
+    body_offset: int = Field(0, description="where the body starts in the file (after front matter)")
+
+
+class SkippedFile(BaseModel):
+    path: str
+    reason: str
+
+
+class Sentence(BaseModel):
+    article_id: str
+    index: int
+    start: int
+    end: int
+    line: int = Field(description="1-based line of the sentence start in the article file")
+    text: str
+    duplicate_of: str | None = Field(None, description="'article#index' of the first verbatim occurrence")
+
+    @property
+    def ref(self) -> str:
+        return f"{self.article_id}#{self.index}"
+
+
+class QuantityMention(BaseModel):
+    """A number found by rule in a sentence, with its hedge; offsets are article offsets."""
+
+    text: str = Field(description="the number as written, with its hedge: 'about 1,500'")
+    number_text: str = Field(description="the number alone: '1,500'")
+    value: float | None
+    low: float | None
+    high: float | None
+    hedge: Hedge
+    noun: str | None = Field(None, description="the word after the number: a first guess of its unit")
+    start: int
+    end: int
+
+
+class DateMention(BaseModel):
+    """A date or time expression found by rule: 'October 30', 'last Tuesday', 'in 2013'."""
+
+    text: str
+    start: int
+    end: int
+
+
+class PersonMention(BaseModel):
+    """A person named with a title or role: 'French Prime Minister Francois Hollande'."""
+
+    text: str
+    name: str
+    role: str | None = None
+    affiliation: str | None = Field(None, description="country or body before the title: 'French'")
+    start: int
+    end: int
+
+
+class Candidate(BaseModel):
+    """A check-worthy sentence and the anchors that made it so."""
+
+    sentence: Sentence
+    context: str | None = Field(None, description="the previous sentence of the article")
+    reasons: list[str]
+    quantities: list[QuantityMention] = []
+    dates: list[DateMention] = []
+    people: list[PersonMention] = []
+
+
+class NumberValue(BaseModel):
+    text: str
+    value: float | None
+    low: float | None
+    high: float | None
+    hedge: Hedge
+    unit: str | None = Field(None, description="what the number counts: 'troops deployed from France'")
+    span: Span
+
+
+class Claim(BaseModel):
+    """One checkable statement drawn from one sentence."""
+
+    id: str = Field(description="stable across runs of the same input")
+    article_id: str
+    sentence_index: int
+    line: int
+    subject: str
+    role: str | None = None
+    predicate: str
+    object: str | None = None
+    number: NumberValue | None = None
+    date: str | None = None
+    date_span: Span | None = None
+    quote: str = Field(description="the exact sentence the claim comes from")
+    span: Span
+    copied_from: str | None = Field(None, description="sentence ref when the sentence repeats an earlier one verbatim")
+
+
+class NotExtracted(BaseModel):
+    article_id: str
+    sentence_index: int
+    line: int
+    quote: str
+    reason: str
+
+
+class LLMUsage(BaseModel):
+    calls: int = 0
+    cached: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+
+    def add(self, other: "LLMUsage") -> None:
+        self.calls += other.calls
+        self.cached += other.cached
+        self.prompt_tokens += other.prompt_tokens
+        self.completion_tokens += other.completion_tokens
+        self.seconds += other.seconds
+
+
+class Extraction(BaseModel):
+    """What the extract stage returns for one candidate sentence."""
+
+    sentence_ref: str
+    claims: list[Claim] = []
+    error: str | None = None
+    usage: LLMUsage = LLMUsage()
+
+
+class Report(BaseModel):
+    """Everything the report renderer needs; also the JSON output."""
+
+    source: str
+    model: str
+    articles: list[Article]
+    skipped: list[SkippedFile] = []
+    sentences: list[Sentence] = []
+    candidates: list[Candidate] = []
+    claims: list[Claim] = []
+    not_extracted: list[NotExtracted] = []
+    usage: LLMUsage = LLMUsage()

@@ -1,0 +1,79 @@
+"""The only place that knows the order of the stages: load, split, select, extract, report."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from tqdm import tqdm
+
+from . import candidates as candidates_stage
+from . import sentences as sentences_stage
+from .articles import load_folder
+from .errors import InputError
+from .models import Extraction, LLMUsage, NotExtracted, Report
+from .settings import Settings
+from .store import Store
+
+
+@contextlib.contextmanager
+def backend(settings: Settings) -> Iterator[tuple[str, str]]:
+    """(base_url, model) of the configured endpoint, or of the embedded server while it runs."""
+    if settings.base_url:
+        yield settings.base_url, settings.model or "gpt-4o-mini"
+        return
+    from .llm.local import embedded_server
+
+    with embedded_server(settings) as (base_url, model):
+        yield base_url, model
+
+
+def run(source: Path, settings: Settings) -> Report:
+    """Run every stage on a folder of articles and return the report's content."""
+    articles, skipped = load_folder(source)
+    sentences = sentences_stage.mark_duplicates([s for a in articles for s in sentences_stage.split_article(a)])
+    chosen = candidates_stage.select(sentences)
+    if not sentences:
+        raise InputError(f"no sentences found in {source}")
+    store = Store(settings.database)
+    try:
+        with backend(settings) as (base_url, model):
+            from .extract import extract_all
+            from .llm.client import LLMClient
+
+            client = LLMClient(settings, base_url, model, store)
+            workers = 1 if settings.embedded else settings.concurrency
+            run_id = store.start_run(str(source), model)
+            by_id = {a.id: a for a in articles}
+            with _progress(settings, len([c for c in chosen if not c.sentence.duplicate_of])) as bar:
+                extractions = extract_all(chosen, by_id, client, workers, on_done=lambda _: bar.update())
+        report = _assemble(source, model, articles, skipped, sentences, chosen, extractions)
+        store.save_claims(run_id, report.claims)
+        store.finish_run(run_id, report.usage.model_dump())
+    finally:
+        store.close()
+    return report
+
+
+def _assemble(source, model, articles, skipped, sentences, chosen, extractions: list[Extraction]) -> Report:
+    usage = LLMUsage()
+    claims, missing = [], []
+    by_ref = {c.sentence.ref: c.sentence for c in chosen}
+    for extraction in extractions:
+        usage.add(extraction.usage)
+        claims.extend(extraction.claims)
+        if extraction.error:
+            sentence = by_ref[extraction.sentence_ref]
+            missing.append(NotExtracted(
+                article_id=sentence.article_id, sentence_index=sentence.index, line=sentence.line,
+                quote=sentence.text, reason=extraction.error,
+            ))
+    return Report(
+        source=str(source), model=model, articles=articles, skipped=skipped, sentences=sentences,
+        candidates=chosen, claims=claims, not_extracted=missing, usage=usage,
+    )
+
+
+def _progress(settings: Settings, total: int):
+    return tqdm(total=total, desc="extracting", unit="sentence", disable=not settings.progress, leave=False)

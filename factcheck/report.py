@@ -1,0 +1,114 @@
+"""Render a Report as Markdown for reviewers, or JSON for machines.
+
+The output depends only on the input and the model's answers (no timings, no cache counts),
+so a rerun of the same folder prints the same report.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from .models import Claim, Report
+
+REPORT_EXCLUDE = {"usage": True}
+
+
+def to_json(report: Report) -> str:
+    return json.dumps(report.model_dump(mode="json", exclude=REPORT_EXCLUDE), indent=2, ensure_ascii=False)
+
+
+def to_markdown(report: Report) -> str:
+    parts = [_header(report), _skipped(report), _not_extracted(report), _articles(report)]
+    return "\n\n".join(p for p in parts if p).rstrip() + "\n"
+
+
+def _header(report: Report) -> str:
+    duplicates = sum(1 for s in report.sentences if s.duplicate_of)
+    rows = [
+        ("articles", len(report.articles)),
+        ("files skipped", len(report.skipped)),
+        ("sentences", len(report.sentences)),
+        ("sentences repeating an earlier one verbatim", duplicates),
+        ("check-worthy sentences", len(report.candidates)),
+        ("claims", len(report.claims)),
+        ("sentences not extracted", len(report.not_extracted)),
+    ]
+    table = "\n".join(f"| {name} | {value} |" for name, value in rows)
+    return (
+        f"# Fact-check report: {report.source}\n\n"
+        f"Claims extracted by `{report.model}`. Every quote is exact; `line` and `chars` point into the file "
+        f"(characters counted from the start of the article text).\n\n"
+        f"| | count |\n|---|---:|\n{table}"
+    )
+
+
+def _skipped(report: Report) -> str:
+    if not report.skipped:
+        return ""
+    lines = [f"- `{s.path}`: {s.reason}" for s in report.skipped]
+    return "## Files skipped\n\n" + "\n".join(lines)
+
+
+def _not_extracted(report: Report) -> str:
+    if not report.not_extracted:
+        return ""
+    lines = [
+        f"- `{m.article_id}` line {m.line}: \"{_clip(m.quote)}\"  \n  reason: {m.reason}" for m in report.not_extracted
+    ]
+    return "## Not extracted\n\nThese check-worthy sentences have no claims: the model's answer failed validation " \
+           "or the request failed. Check them by hand.\n\n" + "\n".join(lines)
+
+
+def _articles(report: Report) -> str:
+    claims_by_sentence: dict[tuple[str, int], list[Claim]] = defaultdict(list)
+    for claim in report.claims:
+        claims_by_sentence[(claim.article_id, claim.sentence_index)].append(claim)
+    failed = {(m.article_id, m.sentence_index) for m in report.not_extracted}
+    sections = ["## Claims by article"]
+    for article in report.articles:
+        meta = ", ".join(filter(None, [article.title, article.outlet, article.date]))
+        sections.append(f"### {article.id}" + (f" ({meta})" if meta else ""))
+        for candidate in (c for c in report.candidates if c.sentence.article_id == article.id):
+            s = candidate.sentence
+            key = (s.article_id, s.index)
+            head = f"**line {s.line}, chars {s.start}-{s.end}** ({', '.join(candidate.reasons)})"
+            if s.duplicate_of:
+                head += f", repeats `{s.duplicate_of}` verbatim"
+            block = [head, f"> {s.text}"]
+            if key in failed:
+                block.append("_not extracted_")
+            elif claims_by_sentence[key]:
+                block.append(_claims_table(claims_by_sentence[key]))
+            sections.append("\n\n".join(block))
+    return "\n\n".join(sections)
+
+
+def _claims_table(claims: list[Claim]) -> str:
+    rows = ["| subject | role | predicate | object / counts | number | date |", "|---|---|---|---|---|---|"]
+    for c in claims:
+        number = ""
+        if c.number:
+            number = f"{c.number.text} ({c.number.hedge}) @{c.number.span.start}-{c.number.span.end}"
+        date = f"{c.date} @{c.date_span.start}-{c.date_span.end}" if c.date and c.date_span else (c.date or "")
+        cells = [c.subject, c.role or "", c.predicate, c.object or "", number, date]
+        rows.append("| " + " | ".join(_cell(x) for x in cells) + " |")
+    return "\n".join(rows)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _clip(text: str, limit: int = 240) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def usage_line(report: Report) -> str:
+    u = report.usage
+    return (
+        f"{len(report.claims)} claims from {len(report.candidates)} check-worthy sentences; "
+        f"LLM calls {u.calls} (cached answers {u.cached}), prompt tokens {u.prompt_tokens}, "
+        f"completion tokens {u.completion_tokens}, LLM time {u.seconds:.1f} s; "
+        f"not extracted {len(report.not_extracted)}"
+    )
