@@ -52,6 +52,7 @@ class Grounded(BaseModel):
         if source is None:
             return self
         for name, entry in self:
+            name = type(self).model_fields[name].alias or name
             if isinstance(entry, BaseModel):
                 for field in ("subject", "counts", "object"):
                     check_grounded(getattr(entry, field, None), source, f"{name}.{field}")

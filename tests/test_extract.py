@@ -1,0 +1,109 @@
+"""The extraction stage with a fake client: schema shape, grounding validators, claim assembly."""
+
+import pytest
+from pydantic import ValidationError
+
+from factcheck.candidates import inspect
+from factcheck.extract import answer_model, claims_from_answer, extract_all, messages_for, validation_source
+from factcheck.llm.client import Answer
+from factcheck.models import Article, LLMUsage, Sentence
+from factcheck.sentences import mark_duplicates, split_article
+
+HOLLANDE = ("As al-Qaeda linked rebels continue to be pushed further to the border, French Prime Minister "
+            "Francois Hollande has said he is sure that \u201cWe are now in the last phase of the operation in Mali\u201d.")
+TROOPS = ("Paired with local military, the 4,000 troops deployed from France have since pursued the goal, "
+          "and suffered casualties for the second time on the 19th of February.")
+
+
+def candidate(text, start=0):
+    return inspect(Sentence(article_id="a.txt", index=0, start=start, end=start + len(text), line=3, text=text))
+
+
+def test_schema_has_one_required_entry_per_number_and_dates_as_choices():
+    schema = answer_model(candidate(TROOPS)).model_json_schema()
+    assert schema["required"] == ["statement", "4,000 troops"]
+    number = schema["$defs"]["NumberClaim"]["properties"]
+    choice = number["date"]["anyOf"][0]
+    assert choice.get("enum", [choice.get("const")]) == ["the 19th of February"]
+
+
+def test_a_date_not_in_the_sentence_cannot_validate():
+    model = answer_model(candidate(TROOPS))
+    answer = {"statement": {"subject": "troops", "predicate": "pursued the goal", "date": "March 3"},
+              "4,000 troops": {"counts": "troops", "subject": "France", "predicate": "deployed"}}
+    with pytest.raises(ValidationError, match="the 19th of February"):
+        model.model_validate(answer)
+
+
+def test_words_absent_from_the_sentence_are_rejected():
+    c = candidate(TROOPS)
+    context = {"source": validation_source(c, Article(id="a.txt", path="a", text=TROOPS))}
+    answer = {"statement": {"subject": "troops", "predicate": "pursued the goal"},
+              "4,000 troops": {"counts": "soldiers", "subject": "France", "predicate": "deployed"}}
+    with pytest.raises(ValidationError, match="4,000 troops.counts uses words not in the sentence: soldiers"):
+        answer_model(c).model_validate(answer, context=context)
+    answer["4,000 troops"]["counts"] = "troops deployed from France"
+    assert answer_model(c).model_validate(answer, context=context)
+
+
+def test_claims_carry_role_number_span_and_exact_quote():
+    c = candidate(HOLLANDE, start=500)
+    answer = answer_model(c).model_validate(
+        {"statement": {"subject": "French Prime Minister Francois Hollande", "predicate": "has said he is sure",
+                       "object": "We are now in the last phase of the operation in Mali"}}
+    )
+    [claim] = claims_from_answer(answer, c)
+    assert (claim.subject, claim.role) == ("Francois Hollande", "Prime Minister")
+    assert claim.quote == HOLLANDE and (claim.span.start, claim.span.end) == (500, 500 + len(HOLLANDE))
+
+    t = candidate(TROOPS, start=40)
+    answer = answer_model(t).model_validate(
+        {"statement": {"subject": "troops", "predicate": "pursued the goal"},
+         "4,000 troops": {"counts": "troops deployed from France", "subject": "France", "predicate": "deployed",
+                          "date": None}}
+    )
+    number_claim = claims_from_answer(answer, t)[1]
+    assert number_claim.number.value == 4000 and number_claim.number.unit == "troops deployed from France"
+    assert TROOPS[number_claim.number.span.start - 40:number_claim.number.span.end - 40] == "4,000"
+
+
+def test_messages_keep_the_system_text_first_and_the_sentence_last():
+    c = candidate(TROOPS)
+    system, user = messages_for(c, Article(id="a.txt", path="a", text=TROOPS), "SYSTEM")
+    assert system == {"role": "system", "content": "SYSTEM"}
+    assert user["content"].splitlines() == [
+        f"Sentence: {TROOPS}", 'Numbers: "4,000 troops"', 'Dates: "the 19th of February"',
+    ]
+
+
+class FakeClient:
+    """Answers from a table; records which sentences were asked."""
+
+    def __init__(self, fail=()):
+        self.asked, self.fail = [], set(fail)
+
+    def ask(self, prompt, response_model, messages, context, max_tokens=None):
+        sentence = messages[-1]["content"].split("Sentence: ")[1].splitlines()[0]
+        self.asked.append(sentence)
+        if sentence in self.fail:
+            return Answer(None, "invalid after 3 attempts: statement.subject: too long", LLMUsage(calls=3))
+        value = response_model.model_validate({"statement": {"subject": "someone", "predicate": "did"}} | {
+            field.alias: {"counts": "x", "subject": "y", "predicate": "z"}
+            for name, field in response_model.model_fields.items() if name.startswith("n")
+        })
+        return Answer(value, None, LLMUsage(calls=1, prompt_tokens=10, completion_tokens=5))
+
+
+def test_repeats_reuse_the_first_answer_and_failures_are_kept():
+    text = "Two soldiers died on Monday.\nParly said 30 motorcycles burned.\nTwo soldiers died on Monday."
+    article = Article(id="a.txt", path="a", text=text)
+    sentences = mark_duplicates(split_article(article), min_chars=10)
+    candidates = [inspect(s) for s in sentences]
+    client = FakeClient(fail={"Parly said 30 motorcycles burned."})
+    results = extract_all(candidates, {"a.txt": article}, client)
+    assert client.asked == ["Two soldiers died on Monday.", "Parly said 30 motorcycles burned."]
+    assert [r.error is None for r in results] == [True, False, True]
+    copy = results[2].claims[1]
+    assert copy.copied_from == "a.txt#0" and copy.line == 3
+    assert text[copy.number.span.start:copy.number.span.end] == "Two"
+    assert len({c.id for r in results for c in r.claims}) == 4
