@@ -46,6 +46,12 @@ class Grounded(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True, extra="forbid")
 
+    @classmethod
+    def model_json_schema(cls, *args, **kwargs) -> dict:
+        """The schema without titles: it is shown to the model and costs prompt tokens."""
+        schema = super().model_json_schema(*args, **kwargs)
+        return {**_drop_titles(schema), "title": schema["title"]}
+
     @model_validator(mode="after")
     def _grounded(self, info: ValidationInfo):
         source = (info.context or {}).get("source")
@@ -58,6 +64,14 @@ class Grounded(BaseModel):
                     check_grounded(getattr(entry, field, None), source, f"{name}.{field}")
                 check_grounded(getattr(entry, "predicate", None), source, f"{name}.predicate", need=1)
         return self
+
+
+def _drop_titles(node):
+    if isinstance(node, dict):
+        return {k: _drop_titles(v) for k, v in node.items() if not (k == "title" and isinstance(v, str))}
+    if isinstance(node, list):
+        return [_drop_titles(v) for v in node]
+    return node
 
 
 def check_grounded(value: str | None, source: str, where: str, need: int | None = None) -> None:
@@ -96,7 +110,7 @@ def number_labels(candidate: Candidate) -> list[str]:
 def answer_model(candidate: Candidate) -> type[Grounded]:
     dates = tuple(dict.fromkeys(d.text for d in candidate.dates))
     date_field = {"date": (Optional[Literal[dates]], Field(None))} if dates else {}  # noqa: UP007
-    short = Field(max_length=120)
+    short = Field(max_length=80)
     statement = create_model(
         "Statement",
         __config__=ConfigDict(extra="forbid"),
@@ -114,7 +128,9 @@ def answer_model(candidate: Candidate) -> type[Grounded]:
         **date_field,
     )
     fields = {f"n{i}": (number, Field(alias=label)) for i, label in enumerate(number_labels(candidate))}
-    return create_model("SentenceClaims", __base__=Grounded, statement=(statement, ...), **fields)
+    return create_model(
+        "SentenceClaims", __base__=Grounded, __doc__="Claims of one sentence.", statement=(statement, ...), **fields
+    )
 
 
 # ---- the request ---------------------------------------------------------------------------

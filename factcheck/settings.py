@@ -36,6 +36,9 @@ class Settings(BaseModel):
     seed: int = 0
     n_ctx: int = 4096
     threads: int | None = None
+    repack: Literal["auto", "on", "off"] = Field(
+        "auto", description="llama.cpp weight repacking; 'auto' turns it off on AMX CPUs, where it crashes"
+    )
     progress: bool = True
 
     @property

@@ -38,5 +38,4 @@ def vcr_config() -> dict:
         "filter_headers": ["authorization", "openai-organization", "openai-project", "x-api-key", "cookie"],
         "before_record_response": _scrub_response,
         "decode_compressed_response": True,
-        "record_mode": "none",
     }

@@ -122,7 +122,7 @@ class LLMClient:
             usage = _usage(exc.total_usage, calls=max(exc.n_attempts, 1))
             if not exc.failed_attempts:  # the request itself failed: nothing was answered
                 return None, _one_line(exc.__cause__ or exc), True, usage
-            return None, f"invalid after {exc.n_attempts} attempts: {_first_error(exc)}", False, usage
+            return None, f"invalid after {exc.n_attempts} attempts: {_first_error(exc.failed_attempts[-1].exception)}", False, usage
         except openai.APIError as exc:
             return None, _one_line(exc), True, LLMUsage(calls=1)
         total = getattr(value, "_total_usage", None) or completion.usage
@@ -138,12 +138,11 @@ def _usage(usage: Any, calls: int) -> LLMUsage:
 
 
 def _first_error(exc: Exception) -> str:
-    cause = exc.__cause__
-    if isinstance(cause, ValidationError) and cause.errors():
-        first = cause.errors()[0]
+    if isinstance(exc, ValidationError) and exc.errors():
+        first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         return f"{where}: {first['msg']}" if where else first["msg"]
-    return _one_line(cause or exc)
+    return _one_line(exc)
 
 
 def _one_line(exc: BaseException) -> str:

