@@ -156,6 +156,64 @@ class Extraction(BaseModel):
     usage: LLMUsage = LLMUsage()
 
 
+Severity = Literal["high", "medium", "low", "note"]
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "note": 3}
+
+
+class Location(BaseModel):
+    """Where a flagged piece of text is: article, line, characters, and the exact quote."""
+
+    article_id: str
+    line: int
+    start: int
+    end: int
+    quote: str
+
+
+class Flag(BaseModel):
+    """One thing a reviewer should look at, with the evidence and the reason."""
+
+    id: str = Field(description="stable across runs of the same input")
+    kind: Literal["title", "quantity", "date", "name", "duplicate", "pronoun", "weekday", "total"]
+    severity: Severity
+    locations: list[Location]
+    evidence: list[str] = Field(description="the other article's quote or the reference row")
+    reason: str
+
+
+class ArticleDate(BaseModel):
+    """An article's date as known or inferred: a day, or a window, and the basis for it."""
+
+    article_id: str
+    day: str | None = None
+    earliest: str | None = None
+    latest: str | None = None
+    basis: str
+
+
+class QuantityRow(BaseModel):
+    """One number of one kind in one article, for the cross-reference tables."""
+
+    kind: str
+    article_id: str
+    line: int
+    text: str
+    low: float | None
+    high: float | None
+    unit: str | None
+    time: str = Field(description="the claim's date expression, else the article's date, else 'unknown'")
+    quote: str
+
+
+class Entity(BaseModel):
+    """A person and every way the articles write their name."""
+
+    name: str
+    variants: list[str]
+    articles: list[str]
+    roles: list[str]
+
+
 class Report(BaseModel):
     """Everything the report renderer needs; also the JSON output."""
 
@@ -167,4 +225,8 @@ class Report(BaseModel):
     candidates: list[Candidate] = []
     claims: list[Claim] = []
     not_extracted: list[NotExtracted] = []
+    flags: list[Flag] = []
+    article_dates: list[ArticleDate] = []
+    quantities: list[QuantityRow] = []
+    entities: list[Entity] = []
     usage: LLMUsage = LLMUsage()

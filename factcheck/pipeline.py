@@ -10,9 +10,13 @@ from tqdm import tqdm
 
 from . import candidates as candidates_stage
 from . import sentences as sentences_stage
+from . import resolve
 from .articles import load_folder
+from .checks import Corpus, run_all
+from .checks.quantities import quantity_rows
 from .errors import InputError
 from .models import Extraction, LLMUsage, NotExtracted, Report
+from .reference import OfficeTable, load_table
 from .settings import Settings
 from .store import Store
 
@@ -49,6 +53,7 @@ def run(source: Path, settings: Settings) -> Report:
             with _progress(settings, len([c for c in chosen if not c.sentence.duplicate_of])) as bar:
                 extractions = extract_all(chosen, by_id, client, workers, on_done=lambda _: bar.update())
         report = _assemble(source, model, articles, skipped, sentences, chosen, extractions)
+        check(report, load_table(tuple(settings.reference_files)))
         store.save_claims(run_id, report.claims)
         store.finish_run(run_id, report.usage.model_dump())
     finally:
@@ -73,6 +78,17 @@ def _assemble(source, model, articles, skipped, sentences, chosen, extractions: 
         source=str(source), model=model, articles=articles, skipped=skipped, sentences=sentences,
         candidates=chosen, claims=claims, not_extracted=missing, usage=usage,
     )
+
+
+def check(report: Report, table: OfficeTable) -> Report:
+    """Resolve dates and people, then run every check; fills the report's flags and tables."""
+    dates = {a.id: resolve.article_date(a) for a in report.articles}
+    corpus = Corpus(report.articles, report.sentences, report.candidates, report.claims, dates, table)
+    report.article_dates = list(dates.values())
+    report.flags = run_all(corpus)
+    report.quantities = quantity_rows(corpus)
+    report.entities = resolve.entities(report.candidates, report.claims, table)
+    return report
 
 
 def _progress(settings: Settings, total: int):

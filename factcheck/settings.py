@@ -40,6 +40,7 @@ class Settings(BaseModel):
         "auto", description="llama.cpp weight repacking; 'auto' turns it off on AMX CPUs, where it crashes"
     )
     progress: bool = True
+    reference_files: list[Path] = Field(default_factory=list, description="office-holder CSVs added to the shipped one")
 
     @property
     def database(self) -> Path:

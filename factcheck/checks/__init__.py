@@ -1,0 +1,27 @@
+"""Checks over the resolved claims of all articles; one module per family of rule.
+
+Each check is a function `(Corpus) -> list[Flag]`; `run_all` runs every family and orders the
+flags by severity, then by where they are.
+"""
+
+from __future__ import annotations
+
+from ..models import SEVERITY_ORDER, Flag
+from .base import Corpus
+from .duplicates import check_duplicates
+from .names import check_names
+from .quantities import check_quantities
+from .titles import check_titles
+from .within import check_pronouns, check_totals, check_weekdays
+
+CHECKS = [check_titles, check_quantities, check_names, check_duplicates, check_pronouns, check_weekdays, check_totals]
+
+
+def run_all(corpus: Corpus) -> list[Flag]:
+    flags = [flag for check in CHECKS for flag in check(corpus)]
+    unique = {flag.id: flag for flag in flags}
+    return sorted(unique.values(), key=lambda f: (SEVERITY_ORDER[f.severity], f.locations[0].article_id,
+                                                  f.locations[0].start, f.kind))
+
+
+__all__ = ["Corpus", "run_all"]

@@ -1,0 +1,92 @@
+"""Names: a person's name given in part where it is given in full elsewhere, and spelling variants.
+
+- "President Ibrahim Boubacar" in one article, "Ibrahim Boubacar Keita" in another or in the
+  reference table: the name is incomplete (a surname alone after a first full mention is normal
+  style and is not flagged).
+- Proper nouns one edit apart ("Tuareg" / "Taureg"): one of them may be misspelt.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from rapidfuzz.distance import OSA
+
+from ..models import Flag
+from ..reference import _is_part_of, name_tokens
+from ..sentences import normalize
+from .base import Corpus, location, make_flag
+
+PROPER_NOUN = re.compile(r"(?<![\w-])(?:[A-Z][a-zà-ÿ]+(?:-[A-Za-zà-ÿ]+)*|al-[A-Z][a-z]+)(?![\w-])")
+MIN_LENGTH = 5
+
+
+def check_names(corpus: Corpus) -> list[Flag]:
+    return _partial_names(corpus) + _spelling_variants(corpus)
+
+
+def _partial_names(corpus: Corpus) -> list[Flag]:
+    mentions = [(c.sentence, p) for c in corpus.candidates if not c.sentence.duplicate_of for p in c.people]
+    full_names = {p.name for _, p in mentions} | {t.person for t in corpus.table.terms}
+    flags = []
+    for sentence, person in mentions:
+        tokens = name_tokens(person.name)
+        if len(tokens) < 2:
+            continue  # a surname alone is normal style
+        wholes = {}
+        for name in sorted(full_names):
+            if _is_part_of(tokens, name_tokens(name)):
+                wholes.setdefault(name_tokens(name), name)
+        if len(wholes) != 1:
+            continue
+        whole = next(iter(wholes.values()))
+        evidence = [_where_named(corpus, whole)]
+        flags.append(make_flag(
+            "name", "medium", [location(corpus, sentence.article_id, person.start, person.end)], evidence,
+            f"\"{person.name}\" gives only part of the name {whole}.",
+        ))
+    return flags
+
+
+def _where_named(corpus: Corpus, name: str) -> str:
+    for candidate in corpus.candidates:
+        for person in candidate.people:
+            if person.name == name:
+                return f"{candidate.sentence.article_id} line {candidate.sentence.line}: \"{person.text}\""
+    rows = [t for t in corpus.table.terms if t.person == name]
+    return f"reference: {rows[0].describe()}" if rows else name
+
+
+def _spelling_variants(corpus: Corpus) -> list[Flag]:
+    places: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    for sentence in corpus.sentences:
+        if sentence.duplicate_of:
+            continue
+        for match in PROPER_NOUN.finditer(sentence.text):
+            word = match.group(0)
+            if len(word) >= MIN_LENGTH:
+                start = sentence.start + match.start()
+                places[word].append((sentence.article_id, start, start + len(word)))
+    words = sorted(places)
+    flags = []
+    for i, a in enumerate(words):
+        for b in words[i + 1:]:
+            if _variants(a, b):
+                (art_a, s_a, e_a), (art_b, s_b, e_b) = places[a][0], places[b][0]
+                same = art_a == art_b
+                flags.append(make_flag(
+                    "name", "medium" if same else "low",
+                    [location(corpus, art_a, s_a, e_a), location(corpus, art_b, s_b, e_b)],
+                    [f"\"{a}\" {len(places[a])}x, \"{b}\" {len(places[b])}x"],
+                    f"\"{a}\" and \"{b}\" differ by one letter{' in the same article' if same else ''}: "
+                    f"one may be misspelt, or they are accepted variants of one name.",
+                ))
+    return flags
+
+
+def _variants(a: str, b: str) -> bool:
+    fa, fb = normalize(a), normalize(b)
+    if fa[:1] != fb[:1] or fa.startswith(fb) or fb.startswith(fa):
+        return False  # 'Estonia' / 'Estonian', 'Malian' / 'Malians': forms of one word
+    return OSA.distance(fa, fb) == 1 and min(len(fa), len(fb)) >= MIN_LENGTH

@@ -1,0 +1,95 @@
+"""Quantities: the same kind of count about the same event disagreeing beyond its hedges.
+
+Each article's lead count of a kind (its first, outside sentences with a cumulative time scope
+such as "in the last month" or "since 2011") stands for the article. Two articles' lead counts
+are compared only when they are about the same event: both articles dated (metadata) within
+`SAME_EVENT_DAYS` of each other. Counts whose event or time cannot be matched are not
+contradictions; the report shows them side by side with their time scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ..models import Flag, QuantityRow
+from ..resolve import kind_of
+from .base import Corpus, location, make_flag
+
+SAME_EVENT_DAYS = 3
+COMPARED_KINDS = {"killed", "wounded", "captured", "displaced", "troops"}
+CUMULATIVE = re.compile(
+    r"\b(?:since|so far|to date|in total|overall|altogether|in the (?:last|past) (?:\w+ )?(?:weeks?|months?|years?)"
+    r"|this year|last year|(?:civil )?war\b|conflict began|toll)\b",
+    re.IGNORECASE,
+)
+
+
+def quantity_rows(corpus: Corpus) -> list[QuantityRow]:
+    """Every number claim with its kind and time scope, in article order (the cross-reference table)."""
+    rows = []
+    for claim in corpus.claims:
+        if claim.number is None or claim.copied_from:
+            continue
+        date = corpus.dates[claim.article_id]
+        rows.append(QuantityRow(
+            kind=kind_of(claim.number.unit, _words_after(corpus, claim)),
+            article_id=claim.article_id, line=claim.line, text=claim.number.text,
+            low=claim.number.low, high=claim.number.high, unit=claim.number.unit,
+            time=claim.date or (f"article date {date.day}" if date.day else "unknown"),
+            quote=claim.quote,
+        ))
+    return rows
+
+
+def _words_after(corpus: Corpus, claim) -> str:
+    text = corpus.by_article[claim.article_id].text
+    return " ".join(text[claim.number.span.end:claim.span.end].split()[:6])
+
+
+def check_quantities(corpus: Corpus) -> list[Flag]:
+    leads = _lead_counts(corpus)
+    flags = []
+    keys = sorted(leads)
+    for i, (kind, a) in enumerate(keys):
+        for kind_b, b in keys[i + 1:]:
+            if kind_b != kind or a == b or not _same_event(corpus, a, b):
+                continue
+            first, second = leads[(kind, a)], leads[(kind_b, b)]
+            if _disjoint(first.number, second.number):
+                flags.append(_flag(corpus, kind, first, second))
+    return flags
+
+
+def _lead_counts(corpus: Corpus) -> dict:
+    leads = {}
+    for claim in corpus.claims:
+        if claim.number is None or claim.copied_from or CUMULATIVE.search(claim.quote):
+            continue
+        kind = kind_of(claim.number.unit, _words_after(corpus, claim))
+        if kind in COMPARED_KINDS:
+            leads.setdefault((kind, claim.article_id), claim)
+    return leads
+
+
+def _same_event(corpus: Corpus, a: str, b: str) -> bool:
+    day_a, day_b = corpus.dates[a].day, corpus.dates[b].day
+    if not day_a or not day_b:
+        return False
+    return abs((dt.date.fromisoformat(day_a) - dt.date.fromisoformat(day_b)).days) <= SAME_EVENT_DAYS
+
+
+def _disjoint(x, y) -> bool:
+    if None in (x.low, x.high, y.low, y.high):
+        return False
+    return x.high < y.low or y.high < x.low
+
+
+def _flag(corpus: Corpus, kind: str, first, second) -> Flag:
+    where = [location(corpus, c.article_id, c.number.span.start, c.number.span.end) for c in (first, second)]
+    for loc, claim in zip(where, (first, second)):
+        loc.quote = claim.quote
+    reason = (f"Both articles count {kind} for the same event (dated within {SAME_EVENT_DAYS} days) but "
+              f"\"{first.number.text}\" ({first.number.hedge}) and \"{second.number.text}\" ({second.number.hedge}) "
+              f"cannot both hold.")
+    return make_flag("quantity", "high", where, [f"{second.article_id} line {second.line}: \"{second.quote}\""], reason)

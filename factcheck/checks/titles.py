@@ -1,0 +1,112 @@
+"""Titles: a person given an office they did not hold at the article's date, per the reference table.
+
+Only offices the table covers are judged (President, Prime Minister of its countries). When the
+article's date is unknown, the window of possible dates is used: a flag needs the person to have
+held no such office at any time in that window within the table's coverage; otherwise "unknown".
+A title that differs between articles for the same person is flagged too (no table needed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from ..models import Flag, PersonMention
+from ..reference import OfficeTerm, country_of, name_tokens, position_of
+from ..resolve import window
+from .base import Corpus, location, make_flag
+
+
+def check_titles(corpus: Corpus) -> list[Flag]:
+    flags = []
+    for candidate in corpus.candidates:
+        if candidate.sentence.duplicate_of:
+            continue
+        for person in candidate.people:
+            flag = _against_reference(corpus, candidate.sentence.article_id, person)
+            if flag:
+                flags.append(flag)
+    return flags + _between_articles(corpus)
+
+
+def _against_reference(corpus: Corpus, article_id: str, person: PersonMention) -> Flag | None:
+    terms = corpus.table.person_terms(person.name)
+    if not terms or not person.role:
+        return None
+    country = country_of(person.affiliation) or _only_country(terms)
+    position = position_of(person.role, country)
+    if position is None:
+        return None
+    coverage = corpus.table.coverage_end(country)
+    earliest, latest = window(corpus.dates[article_id])
+    latest = min(latest, coverage) if latest and coverage else (latest or coverage)
+    if earliest and latest and earliest > latest:
+        return None  # the article is after the table's coverage: unknown
+    if any(_overlaps(t, earliest, latest) for t in terms if t.position == position):
+        return None  # held at some possible date: consistent or unknown
+    held = [t for t in terms if _overlaps(t, earliest, latest)] or terms
+    evidence = [t.describe() for t in _dedupe(held)]
+    when = _describe_window(corpus, article_id, earliest, latest)
+    holders = _holders_then(corpus, position, earliest, latest)
+    evidence += [f"{position} then: {t.describe()}" for t in holders]
+    reason = (f"{person.name} is called {' '.join(filter(None, [person.affiliation, person.role]))}, "
+              f"but held no office of {position} {when}; the reference table lists "
+              f"{'; '.join(sorted({t.position for t in held}))} instead.")
+    return make_flag("title", "high", [location(corpus, article_id, person.start, person.end)], evidence, reason)
+
+
+def _only_country(terms: list[OfficeTerm]) -> str | None:
+    countries = {t.country for t in terms}
+    return countries.pop() if len(countries) == 1 else None
+
+
+def _overlaps(term: OfficeTerm, earliest: dt.date | None, latest: dt.date | None) -> bool:
+    starts_before_end = latest is None or term.start <= latest
+    ends_after_start = earliest is None or term.end is None or term.end >= earliest
+    return starts_before_end and ends_after_start
+
+
+def _dedupe(terms: list[OfficeTerm]) -> list[OfficeTerm]:
+    seen, kept = set(), []
+    for term in sorted(terms, key=lambda t: (t.start, t.position)):
+        if (term.person, term.position, term.start.year) not in seen:
+            seen.add((term.person, term.position, term.start.year))
+            kept.append(term)
+    return kept
+
+
+def _holders_then(corpus: Corpus, position: str, earliest, latest) -> list[OfficeTerm]:
+    if not earliest or earliest != latest:
+        return []
+    return corpus.table.holders(position, earliest)
+
+
+def _describe_window(corpus: Corpus, article_id: str, earliest, latest) -> str:
+    date = corpus.dates[article_id]
+    if date.day:
+        return f"on the article's date, {date.day}"
+    start = f"from {earliest.isoformat()} " if earliest else ""
+    return f"at any time {start}to {latest.isoformat() if latest else 'today'} (article date: {date.basis})"
+
+
+def _between_articles(corpus: Corpus) -> list[Flag]:
+    """The same person with different table-known titles in different articles."""
+    seen: dict[tuple[str, ...], list[tuple[str, PersonMention]]] = defaultdict(list)
+    for candidate in corpus.candidates:
+        for person in candidate.people:
+            if person.role and not candidate.sentence.duplicate_of:
+                seen[name_tokens(person.name)[-1:]].append((candidate.sentence.article_id, person))
+    flags = []
+    for mentions in seen.values():
+        roles = {p.role.lower() for _, p in mentions}
+        articles = {a for a, _ in mentions}
+        if len(roles) > 1 and len(articles) > 1 and all(position_of(r, "X") for r in roles):
+            (a1, p1), (a2, p2) = next(
+                ((m1, m2) for m1 in mentions for m2 in mentions if m1[0] != m2[0] and m1[1].role != m2[1].role))
+            flags.append(make_flag(
+                "title", "medium",
+                [location(corpus, a1, p1.start, p1.end), location(corpus, a2, p2.start, p2.end)],
+                [f"{a2}: \"{p2.text}\""],
+                f"{p1.name} is called {p1.role} in one article and {p2.role} in another.",
+            ))
+    return flags

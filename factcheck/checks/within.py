@@ -1,0 +1,100 @@
+"""Checks inside one article: pronouns, weekdays against dates, parts against totals.
+
+- pronouns: a person named in the article, then referred to as both "he/his" and "she/her"
+  before another person is named;
+- weekdays: "Tuesday, February 19, 2013" where that date was another day of the week;
+- totals: "about 1,500 troops ..., including 600 French and 600 Malian": parts that exceed the
+  total are a warning; parts that fall short are a note (the rest may be other groups).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ..candidates import find_quantities
+from ..models import Flag
+from .base import Corpus, location, make_flag, sentence_location
+
+MALE = re.compile(r"\b(?:he|his|him|himself)\b", re.IGNORECASE)
+FEMALE = re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
+WEEKDAY_DATE = re.compile(
+    r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+(?:the\s+)?"
+    r"(?:(January|February|March|April|May|June|July|August|September|October|November|December)\s+(\d{1,2})(?:st|nd|rd|th)?"
+    r"|(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(January|February|March|April|May|June|July|August|September|October|November|December))"
+    r",?\s+((?:19|20)\d{2})\b"
+)
+INCLUDING = re.compile(r"\b(?:including|of whom|of which|among them|comprising)\b", re.IGNORECASE)
+
+
+def check_pronouns(corpus: Corpus) -> list[Flag]:
+    flags = []
+    for article in corpus.articles:
+        people = [(c.sentence, p) for c in corpus.candidates if c.sentence.article_id == article.id
+                  for p in c.people if len(p.name.split()) >= 2]
+        sentences = [s for s in corpus.sentences if s.article_id == article.id and not s.duplicate_of]
+        for n, (sentence, person) in enumerate(people):
+            other = next((s for s, p in people[n + 1:] if p.name != person.name), None)
+            stop = other.index if other else len(corpus.sentences)
+            tail = [(s, s.text[person.end - s.start:] if s.index == sentence.index else s.text)
+                    for s in sentences if sentence.index <= s.index < stop]
+            male = [(s, m) for s, text in tail for m in MALE.finditer(text)]
+            female = [(s, m) for s, text in tail for m in FEMALE.finditer(text)]
+            if male and female:
+                flags.append(_pronoun_flag(corpus, person, sentence, male[0], female[0]))
+    return flags
+
+
+def _pronoun_flag(corpus, person, sentence, male, female) -> Flag:
+    where = [location(corpus, sentence.article_id, person.start, person.end)]
+    evidence = [f"line {s.line}: \"{s.text}\"" for s, _ in sorted((male, female), key=lambda x: x[0].index)]
+    reason = (f"{person.name} is the only person named before \"{male[1].group(0)}\" (line {male[0].line}) and "
+              f"\"{female[1].group(0)}\" (line {female[0].line}): one of the pronouns is likely wrong.")
+    return make_flag("pronoun", "low", where, evidence, reason)
+
+
+def check_weekdays(corpus: Corpus) -> list[Flag]:
+    flags = []
+    for sentence in corpus.sentences:
+        if sentence.duplicate_of:
+            continue
+        for m in WEEKDAY_DATE.finditer(sentence.text):
+            month, day = (m.group(2), m.group(3)) if m.group(2) else (m.group(5), m.group(4))
+            try:
+                date = dt.datetime.strptime(f"{month} {day} {m.group(6)}", "%B %d %Y").date()
+            except ValueError:
+                continue
+            actual = date.strftime("%A")
+            if actual != m.group(1):
+                start = sentence.start + m.start()
+                flags.append(make_flag(
+                    "weekday", "medium", [location(corpus, sentence.article_id, start, start + len(m.group(0)))],
+                    [f"calendar: {date.isoformat()} was a {actual}"],
+                    f"\"{m.group(0)}\" names a {m.group(1)}, but {date.isoformat()} was a {actual}.",
+                ))
+    return flags
+
+
+def check_totals(corpus: Corpus) -> list[Flag]:
+    flags = []
+    for sentence in corpus.sentences:
+        split = INCLUDING.search(sentence.text)
+        if sentence.duplicate_of or not split:
+            continue
+        totals = find_quantities(sentence.text[:split.start()], sentence.start)
+        parts = find_quantities(sentence.text[split.end():], sentence.start + split.end())
+        if not totals or len(parts) < 2 or any(p.value is None for p in parts) or totals[-1].low is None:
+            continue
+        total, parts_sum = totals[-1], sum(p.value for p in parts)
+        listed = " + ".join(p.number_text for p in parts)
+        if parts_sum > total.high:
+            severity, why = "medium", "exceed the stated total"
+        elif parts_sum < total.low:
+            severity, why = "note", "fall short of the stated total; the rest may be other groups"
+        else:
+            continue
+        flags.append(make_flag(
+            "total", severity, [sentence_location(sentence)], [f"{listed} = {parts_sum:,.0f}; total \"{total.text}\""],
+            f"The parts ({listed} = {parts_sum:,.0f}) {why} (\"{total.text}\").",
+        ))
+    return flags

@@ -1,0 +1,135 @@
+"""Resolve what the claims refer to: article dates, people and their name variants, kinds of count.
+
+Everything here is rule-based and deterministic; the checks in `checks/` build on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+
+from .models import Article, ArticleDate, Candidate, Claim, Entity, PersonMention
+from .reference import OfficeTable, _is_part_of, name_tokens
+from .sentences import normalize
+
+DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d", "%m/%d/%Y", "%d/%m/%Y")
+FULL_DATE_RE = re.compile(
+    r"\b(?:(January|February|March|April|May|June|July|August|September|October|November|December)\s+(\d{1,2}),?\s+((?:19|20)\d{2})"
+    r"|(\d{1,2})\s+(January|February|March|April|May|June|July|August|September|October|November|December)\s+((?:19|20)\d{2}))\b"
+)
+YEAR_RE = re.compile(r"(?<![\d,.])((?:19|20)\d{2})(?!\d|[,.]\d)")
+
+KINDS = [  # (kind, words that mark it in what a number counts); first match wins
+    ("killed", r"kill|dead|death|die|fatalit|casualt|massacr|execut|slain|lost their lives"),
+    ("wounded", r"wound|injur|hurt"),
+    ("captured", r"captur|arrest|detain|prisoner|hostage|abduct|kidnap"),
+    ("displaced", r"displac|refugee|fled|flee|homeless|evacuat"),
+    ("troops", r"troop|soldier|forces|personnel|servicem|marine|commando|officer|militar"),
+    ("fighters", r"militant|rebel|jihadi|insurgent|fighter|terrorist|gunm"),
+    ("people", r"people|civilian|person|resident|villager|children|women|men\b"),
+    ("vehicles", r"motorcycle|vehicle|truck|car\b|tank|jet|aircraft|helicopter|drone"),
+    ("duration", r"month|year|week|day|hour"),
+    ("money", r"dollar|euro|franc|\$|€|budget|fund"),
+]
+
+
+def parse_date(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    text = text.strip()
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def article_date(article: Article) -> ArticleDate:
+    """The article's date from its metadata, else a window inferred from the dates it mentions."""
+    day = parse_date(article.date)
+    if day:
+        return ArticleDate(article_id=article.id, day=day.isoformat(), basis="metadata")
+    full = [_full_date(m) for m in FULL_DATE_RE.finditer(article.text)]
+    full = [d for d in full if d]
+    if full:
+        latest = max(full)
+        return ArticleDate(article_id=article.id, earliest=latest.isoformat(),
+                           basis=f"no date given; on or after {latest.isoformat()}, the latest full date it mentions")
+    years = [int(y) for y in YEAR_RE.findall(article.text)]
+    if years:
+        year = max(years)
+        return ArticleDate(article_id=article.id, earliest=f"{year}-01-01",
+                           basis=f"no date given; in or after {year}, the latest year it mentions")
+    return ArticleDate(article_id=article.id, basis="no date given and none can be inferred from the text")
+
+
+def _full_date(match: re.Match) -> dt.date | None:
+    month, day, year = (match.group(1), match.group(2), match.group(3)) if match.group(1) else (
+        match.group(5), match.group(4), match.group(6))
+    try:
+        return dt.datetime.strptime(f"{month} {day} {year}", "%B %d %Y").date()
+    except ValueError:
+        return None
+
+
+def window(date: ArticleDate) -> tuple[dt.date | None, dt.date | None]:
+    """(earliest, latest) possible publication day; None where open."""
+    if date.day:
+        day = dt.date.fromisoformat(date.day)
+        return day, day
+    earliest = dt.date.fromisoformat(date.earliest) if date.earliest else None
+    latest = dt.date.fromisoformat(date.latest) if date.latest else None
+    return earliest, latest
+
+
+def kind_of(counts: str | None, noun: str | None = None) -> str:
+    """The kind of count ('killed', 'troops', ...) from what the number counts."""
+    text = normalize(" ".join(filter(None, [counts, noun])))
+    for kind, pattern in KINDS:
+        if re.search(rf"\b(?:{pattern})", text):
+            return kind
+    return (noun or counts or "other").lower()
+
+
+def entities(candidates: list[Candidate], claims: list[Claim], table: OfficeTable | None = None) -> list[Entity]:
+    """People named in the articles, each with every form of their name and every title given."""
+    mentions = [p for c in candidates for p in c.people]
+    names = sorted({m.name for m in mentions}, key=lambda n: (-len(name_tokens(n)), n))
+    canonical: dict[str, str] = {}
+    for name in names:
+        canonical[name] = _canonical(name, [n for n in names if n != name], table)
+    grouped: dict[str, dict] = defaultdict(lambda: {"variants": set(), "articles": set(), "roles": set()})
+    for candidate in candidates:
+        for person in candidate.people:
+            group = grouped[canonical[person.name]]
+            group["variants"].add(person.name)
+            group["articles"].add(candidate.sentence.article_id)
+            if person.role:
+                group["roles"].add(" ".join(filter(None, [person.affiliation, person.role])))
+    return [
+        Entity(name=name, variants=sorted(g["variants"]), articles=sorted(g["articles"]), roles=sorted(g["roles"]))
+        for name, g in sorted(grouped.items())
+    ]
+
+
+def _canonical(name: str, others: list[str], table: OfficeTable | None) -> str:
+    """The longest other name this one is a part of ('Keita' -> 'Ibrahim Boubacar Keita'), if unique."""
+    tokens = name_tokens(name)
+    wholes = {o for o in others if _is_part_of(tokens, name_tokens(o))}
+    if len(wholes) == 1:
+        return wholes.pop()
+    if not wholes and table is not None:
+        terms = table.person_terms(name)
+        if terms and name_tokens(terms[0].person) != tokens:
+            return terms[0].person
+    return name
+
+
+def person_key(person: PersonMention) -> tuple[str, ...]:
+    return name_tokens(person.name)
