@@ -19,7 +19,8 @@ def to_json(report: Report) -> str:
 
 
 def to_markdown(report: Report) -> str:
-    parts = [_header(report), _skipped(report), _not_extracted(report), _articles(report)]
+    parts = [_header(report), _flags(report), _skipped(report), _not_extracted(report), _dates(report),
+             _quantities(report), _entities(report), _articles(report)]
     return "\n\n".join(p for p in parts if p).rstrip() + "\n"
 
 
@@ -32,6 +33,7 @@ def _header(report: Report) -> str:
         ("sentences repeating an earlier one verbatim", duplicates),
         ("check-worthy sentences", len(report.candidates)),
         ("claims", len(report.claims)),
+        ("flags", len(report.flags)),
         ("sentences not extracted", len(report.not_extracted)),
     ]
     table = "\n".join(f"| {name} | {value} |" for name, value in rows)
@@ -41,6 +43,61 @@ def _header(report: Report) -> str:
         f"(characters counted from the start of the article text).\n\n"
         f"| | count |\n|---|---:|\n{table}"
     )
+
+
+def _flags(report: Report) -> str:
+    if not report.flags:
+        return "## Flags\n\nNone: no claim contradicts another article or the reference data."
+    blocks = ["## Flags\n\nMost severe first. Each flag shows the exact quote, where it is, the evidence and why."]
+    for n, flag in enumerate(report.flags, 1):
+        lines = [f"### {n}. {flag.severity.upper()} {flag.kind}: {flag.reason}", f"id `{flag.id}`", ""]
+        for loc in flag.locations:
+            lines.append(f"- `{loc.article_id}` line {loc.line}, chars {loc.start}-{loc.end}: \"{_clip(loc.quote, 400)}\"")
+        lines += [f"- evidence: {_clip(e, 400)}" for e in flag.evidence]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def _dates(report: Report) -> str:
+    rows = ["| article | date | basis |", "|---|---|---|"]
+    for d in report.article_dates:
+        when = d.day or (f"on or after {d.earliest}" if d.earliest else "unknown")
+        rows.append(f"| `{d.article_id}` | {when} | {_cell(d.basis)} |")
+    return "## Article dates\n\n" + "\n".join(rows)
+
+
+def _quantities(report: Report) -> str:
+    if not report.quantities:
+        return ""
+    sections = ["## Quantities across articles\n\nNumbers of one kind side by side, with their time scope. "
+                "Counts about different operations or times are not contradictions; a conflict is flagged "
+                "only when two articles count the same kind for the same event."]
+    kinds = sorted({q.kind for q in report.quantities})
+    for kind in kinds:
+        rows = [f"**{kind}**", "", "| article | line | number | interval | counts | time | quote |",
+                "|---|---:|---|---|---|---|---|"]
+        for q in (q for q in report.quantities if q.kind == kind):
+            rows.append(f"| `{q.article_id}` | {q.line} | {q.text} | {_interval(q.low, q.high)} | {_cell(q.unit or '')} "
+                        f"| {_cell(q.time)} | {_cell(_clip(q.quote, 160))} |")
+        sections.append("\n".join(rows))
+    return "\n\n".join(sections)
+
+
+def _interval(low, high) -> str:
+    if low is None:
+        return ""
+    fmt = lambda v: "∞" if v == float("inf") else f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"  # noqa: E731
+    return fmt(low) if low == high else f"{fmt(low)}–{fmt(high)}"
+
+
+def _entities(report: Report) -> str:
+    if not report.entities:
+        return ""
+    rows = ["| person | written as | titles given | articles |", "|---|---|---|---|"]
+    for e in report.entities:
+        rows.append(f"| {e.name} | {'; '.join(e.variants)} | {'; '.join(e.roles)} | "
+                    f"{', '.join(f'`{a}`' for a in e.articles)} |")
+    return "## People and their name variants\n\n" + "\n".join(rows)
 
 
 def _skipped(report: Report) -> str:
@@ -65,7 +122,7 @@ def _articles(report: Report) -> str:
     for claim in report.claims:
         claims_by_sentence[(claim.article_id, claim.sentence_index)].append(claim)
     failed = {(m.article_id, m.sentence_index) for m in report.not_extracted}
-    sections = ["## Claims by article"]
+    sections = ["## All claims, by article"]
     for article in report.articles:
         meta = ", ".join(filter(None, [article.title, article.outlet, article.date]))
         sections.append(f"### {article.id}" + (f" ({meta})" if meta else ""))
