@@ -1,0 +1,134 @@
+"""Every check family on small real sentences (from the seeds), with no LLM."""
+
+from __future__ import annotations
+
+from factcheck.articles import load_folder
+from factcheck.candidates import select
+from factcheck.checks import Corpus, run_all
+from factcheck.checks.duplicates import check_duplicates
+from factcheck.checks.names import check_names
+from factcheck.checks.quantities import check_quantities
+from factcheck.checks.titles import check_titles
+from factcheck.checks.within import check_pronouns, check_totals, check_weekdays
+from factcheck.models import Article, Claim, NumberValue, Span
+from factcheck.reference import load_table
+from factcheck.resolve import article_date, entities, kind_of
+from factcheck.sentences import mark_duplicates, split_article
+
+
+def corpus_of(*texts: str, dates: tuple[str | None, ...] = (), claims: list[Claim] | None = None) -> Corpus:
+    articles = [Article(id=f"{n}.txt", path=f"{n}.txt", text=t, date=(dates[n] if n < len(dates) else None))
+                for n, t in enumerate(texts)]
+    sentences = mark_duplicates([s for a in articles for s in split_article(a)])
+    return Corpus(articles, sentences, select(sentences), claims or [], {a.id: article_date(a) for a in articles},
+                  load_table())
+
+
+HOLLANDE = "French Prime Minister Francois Hollande has said he is sure that the operation is ending."
+
+
+def test_a_title_never_held_is_flagged_with_the_reference_row():
+    [flag] = check_titles(corpus_of(HOLLANDE))
+    assert flag.severity == "high" and flag.locations[0].quote == "French Prime Minister Francois Hollande"
+    assert flag.evidence == ["François Hollande: President of France, 2012-05-15 to 2017-05-14 (wikidata_P39, Q157)"]
+
+
+def test_a_title_held_at_the_article_date_is_not_flagged_and_a_wrong_one_names_the_holder():
+    assert check_titles(corpus_of("French President Francois Hollande spoke.", dates=("2013-02-20",))) == []
+    [flag] = check_titles(corpus_of("French President Nicolas Sarkozy spoke.", dates=("2013-02-20",)))
+    assert "on the article's date, 2013-02-20" in flag.reason
+    assert any("François Hollande: President of France" in e for e in flag.evidence)
+
+
+def test_after_the_tables_coverage_the_answer_is_unknown():
+    assert check_titles(corpus_of("French President Francois Hollande spoke.", dates=("2024-03-01",))) == []
+
+
+def test_partial_name_and_one_letter_variants():
+    flags = check_names(corpus_of(
+        "Earlier this month, President Ibrahim Boubacar Keita cut short a trip to France.",
+        "Thousands protested against President Ibrahim Boubacar. The Taureg rebellion grew, and Tuareg leaders met.",
+    ))
+    reasons = sorted(f.reason for f in flags)
+    assert reasons[0].startswith('"Ibrahim Boubacar" gives only part of the name Ibrahim Boubacar Keita')
+    assert reasons[1].startswith('"Taureg" and "Tuareg" differ by one letter in the same article')
+    assert len(flags) == 2  # 'Estonia'/'Estonian'-like forms of one word are not flagged
+
+
+def test_a_repeated_passage_is_one_flag_naming_both_places():
+    passage = ("Malian and French officials announced the joint operation on Thursday in Tessalit.\n"
+               "The French news agency says about 1,500 troops are involved in the operation.\n")
+    [flag] = check_duplicates(corpus_of("Intro line about Mali and France.\n" + passage + passage))
+    assert "2 sentences (lines 4-5) repeat this article lines 2-3 verbatim" in flag.reason
+
+
+def test_conflicting_pronouns_for_one_named_person():
+    text = ("French Defense Minister Florence Parly announced strikes.\nThe announcement came after his meeting.\n"
+            "She said the action marked a blow.")
+    [flag] = check_pronouns(corpus_of(text))
+    assert '"his" (line 2) and "She" (line 3)' in flag.reason
+    assert check_pronouns(corpus_of("French Defense Minister Florence Parly announced strikes. She said so.")) == []
+
+
+def test_weekday_that_does_not_match_its_date():
+    [flag] = check_weekdays(corpus_of("Troops were killed on Monday, February 19, 2013 near Gao."))
+    assert "2013-02-19 was a Tuesday" in flag.reason
+    assert check_weekdays(corpus_of("Troops were killed on Tuesday, February 19, 2013 near Gao.")) == []
+
+
+def test_parts_against_totals():
+    [note] = check_totals(corpus_of("About 1,500 troops are involved, including 600 French and 600 Malian soldiers."))
+    assert note.severity == "note"
+    [warning] = check_totals(corpus_of("About 1,000 troops are involved, including 600 French and 600 Malian soldiers."))
+    assert warning.severity == "medium" and "exceed" in warning.reason
+
+
+def number_claim(article: str, start: int, text: str, value: float, unit: str, quote: str) -> Claim:
+    return Claim(id=f"{article}{start}", article_id=article, sentence_index=0, line=1, subject="x", predicate="y",
+                 number=NumberValue(text=text, value=value, low=value, high=value, hedge="exact", unit=unit,
+                                    span=Span(start=start, end=start + len(text))),
+                 quote=quote, span=Span(start=0, end=len(quote)))
+
+
+def test_counts_of_one_event_that_disagree_are_flagged_only_when_dated_together():
+    a, b = "Airstrikes killed 100 terrorists in Deir Ezzor.", "Airstrikes killed 70 terrorists near Mayadin."
+    claims = [number_claim("0.txt", 18, "100", 100, "terrorists killed", a),
+              number_claim("1.txt", 18, "70", 70, "terrorists killed", b)]
+    [flag] = check_quantities(corpus_of(a, b, dates=("2017-10-10", "2017-10-10"), claims=claims))
+    assert [loc.quote for loc in flag.locations] == [a, b]
+    assert check_quantities(corpus_of(a, b, dates=("2017-10-10", "2017-12-01"), claims=claims)) == []
+    assert check_quantities(corpus_of(a, b, claims=claims)) == []  # undated: shown side by side, not flagged
+
+
+def test_article_date_metadata_or_inferred_window():
+    assert article_date(Article(id="a", path="a", text="x", date="2013-02-20")).day == "2013-02-20"
+    inferred = article_date(Article(id="a", path="a", text="Deployed in 2013, after the 2012 revolt, 4,2015 km."))
+    assert inferred.earliest == "2013-01-01" and inferred.day is None
+
+
+def test_kinds_of_counts():
+    assert [kind_of(u) for u in ("rebel militants killed", "troops deployed from France", "people displaced",
+                                 "terrorists captured", "motorcycles")] == [
+        "killed", "troops", "displaced", "captured", "vehicles"]
+
+
+def test_seed_flags_and_people(seeds):
+    articles, _ = load_folder(seeds)
+    sentences = mark_duplicates([s for a in articles for s in split_article(a)])
+    candidates = select(sentences)
+    corpus = Corpus(articles, sentences, candidates, [], {a.id: article_date(a) for a in articles}, load_table())
+    kinds = [(f.severity, f.kind) for f in run_all(corpus)]
+    assert kinds == [("high", "title"), ("medium", "duplicate"), ("medium", "name"), ("low", "pronoun"),
+                     ("low", "name"), ("note", "total")]
+    keita = next(e for e in entities(candidates, [], load_table()) if e.name == "Ibrahim Boubacar Keita")
+    assert keita.variants == ["Ibrahim Boubacar", "Ibrahim Boubacar Keita", "Keita"]
+
+
+def test_flag_ids_are_stable(seeds):
+    def ids():
+        articles, _ = load_folder(seeds)
+        sentences = mark_duplicates([s for a in articles for s in split_article(a)])
+        return [f.id for f in run_all(Corpus(articles, sentences, select(sentences), [],
+                                             {a.id: article_date(a) for a in articles}, load_table()))]
+    assert ids() == ids() and len(set(ids())) == 6
+
