@@ -30,6 +30,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--base-url", help="OpenAI-compatible endpoint (default: $OPENAI_BASE_URL, else the embedded model)")
     run.add_argument("--model", help="model name at the endpoint (default: $OPENAI_MODEL, else gpt-4o-mini)")
     run.add_argument("--model-path", type=Path, help="a GGUF file for the embedded server instead of the default model")
+    run.add_argument("--extractor", choices=["llm", "rules"], default="llm",
+                     help="'rules' makes claims from the rule-found numbers and titles alone, with no model")
+    run.add_argument("--reference", type=Path, action="append", default=[],
+                     help="an office-holder CSV to add to the shipped table (same columns); repeatable")
     run.add_argument("--mode", choices=["tools", "json_schema", "json"], default="tools", help="instructor mode")
     run.add_argument("--cache-dir", type=Path, default=None, help=f"model and cache folder (default {default_cache_dir()})")
     run.add_argument("--db", type=Path, help="SQLite file for the cache, runs and claims")
@@ -49,6 +53,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         model=args.model or os.environ.get("OPENAI_MODEL"),
         model_path=args.model_path,
         mode=args.mode,
+        extractor=args.extractor,
+        reference_files=args.reference,
         db_path=args.db,
         use_cache=not args.no_cache,
         retry_failed=args.retry_failed,

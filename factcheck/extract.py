@@ -230,6 +230,37 @@ def _shift(span: Span, by: int) -> Span:
     return Span(start=span.start + by, end=span.end + by)
 
 
+# ---- without a model ---------------------------------------------------------------------
+
+def rule_claims(candidate: Candidate) -> Extraction:
+    """Claims from the rule-found anchors alone (`--extractor rules`): fast, no model, less understood.
+
+    Each number becomes a claim whose unit is the words after it up to punctuation; each titled
+    person becomes a claim of their title. Subjects and predicates are left for a reviewer.
+    """
+    sentence = candidate.sentence
+    claims = []
+    for i, q in enumerate(candidate.quantities):
+        after = sentence.text[q.end - sentence.start:]
+        unit = " ".join(re.split(r"[,.;:()\u201c\u201d\"]", after, maxsplit=1)[0].split()[:4]) or None
+        number = NumberValue(text=q.text, value=q.value, low=q.low, high=q.high, hedge=q.hedge, unit=unit,
+                             span=Span(start=q.start, end=q.end))
+        claims.append(_rule_claim(candidate, f"n{i}", subject=unit or q.text, predicate="count", number=number))
+    for i, person in enumerate(p for p in candidate.people if p.role):
+        claim = _rule_claim(candidate, f"p{i}", subject=person.name, predicate="is named with a title", number=None)
+        claims.append(claim.model_copy(update={"role": person.role}))
+    if sentence.duplicate_of:
+        claims = [c.model_copy(update={"copied_from": sentence.duplicate_of}) for c in claims]
+    return Extraction(sentence_ref=sentence.ref, claims=claims)
+
+
+def _rule_claim(candidate: Candidate, key: str, subject: str, predicate: str, number: NumberValue | None) -> Claim:
+    s = candidate.sentence
+    return Claim(id=claim_id(s.article_id, s.start, key), article_id=s.article_id, sentence_index=s.index,
+                 line=s.line, subject=subject, predicate=predicate, number=number, quote=s.text,
+                 span=Span(start=s.start, end=s.end))
+
+
 # ---- the stage -----------------------------------------------------------------------------
 
 def extract_one(candidate: Candidate, article: Article, client: LLMClient) -> Extraction:

@@ -198,6 +198,7 @@ class QuantityRow(BaseModel):
     article_id: str
     line: int
     text: str
+    hedge: Hedge
     low: float | None
     high: float | None
     unit: str | None

@@ -40,6 +40,12 @@ def run(source: Path, settings: Settings) -> Report:
     chosen = candidates_stage.select(sentences)
     if not sentences:
         raise InputError(f"no sentences found in {source}")
+    if settings.extractor == "rules":
+        from .extract import rule_claims
+
+        extractions = [rule_claims(c) for c in chosen]
+        report = _assemble(source, "rules (no model)", articles, skipped, sentences, chosen, extractions)
+        return check(report, load_table(tuple(settings.reference_files)))
     store = Store(settings.database)
     try:
         with backend(settings) as (base_url, model):

@@ -77,17 +77,22 @@ def _quantities(report: Report) -> str:
         rows = [f"**{kind}**", "", "| article | line | number | interval | counts | time | quote |",
                 "|---|---:|---|---|---|---|---|"]
         for q in (q for q in report.quantities if q.kind == kind):
-            rows.append(f"| `{q.article_id}` | {q.line} | {q.text} | {_interval(q.low, q.high)} | {_cell(q.unit or '')} "
+            rows.append(f"| `{q.article_id}` | {q.line} | {q.text} | {_interval(q.low, q.high, q.hedge)} | {_cell(q.unit or '')} "
                         f"| {_cell(q.time)} | {_cell(_clip(q.quote, 160))} |")
         sections.append("\n".join(rows))
     return "\n\n".join(sections)
 
 
-def _interval(low, high) -> str:
+def _interval(low, high, hedge: str) -> str:
     if low is None:
         return ""
-    fmt = lambda v: "∞" if v == float("inf") else f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"  # noqa: E731
-    return fmt(low) if low == high else f"{fmt(low)}–{fmt(high)}"
+    if high == float("inf"):
+        return f"{'>' if hedge == 'more than' else '≥'} {_num(low)}"
+    return _num(low) if low == high else f"{_num(low)}–{_num(high)}"
+
+
+def _num(value: float) -> str:
+    return f"{round(value):,}" if abs(value - round(value)) < 1e-3 or value >= 100 else f"{value:,.1f}"
 
 
 def _entities(report: Report) -> str:

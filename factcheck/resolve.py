@@ -20,14 +20,18 @@ FULL_DATE_RE = re.compile(
 )
 YEAR_RE = re.compile(r"(?<![\d,.])((?:19|20)\d{2})(?!\d|[,.]\d)")
 
-KINDS = [  # (kind, words that mark it in what a number counts); first match wins
-    ("killed", r"kill|dead|death|die|fatalit|casualt|massacr|execut|slain|lost their lives"),
+ACTIONS = [  # what happened to the counted: first match wins
+    ("killed", r"kill|dead|death|die[ds]?\b|fatalit|casualt|massacr|execut|slain|eliminat|lost their lives|perish"),
     ("wounded", r"wound|injur|hurt"),
     ("captured", r"captur|arrest|detain|prisoner|hostage|abduct|kidnap"),
     ("displaced", r"displac|refugee|fled|flee|homeless|evacuat"),
-    ("troops", r"troop|soldier|forces|personnel|servicem|marine|commando|officer|militar"),
-    ("fighters", r"militant|rebel|jihadi|insurgent|fighter|terrorist|gunm"),
-    ("people", r"people|civilian|person|resident|villager|children|women|men\b"),
+]
+SUBJECTS = [  # who or what is counted
+    ("children", r"child|kid|boy|girl|infant|minor"),
+    ("women", r"wom[ae]n\b"),
+    ("fighters", r"militant|rebel|jihadi|insurgent|fighter|terrorist|gunm|isis|daesh|extremist|combatant"),
+    ("troops", r"troop|soldier|forces|personnel|servicem|marine|commando|officer|militar|police|army"),
+    ("civilians", r"civilian|people|person|resident|villager|inhabitant|men\b|worker|student|patient"),
     ("vehicles", r"motorcycle|vehicle|truck|car\b|tank|jet|aircraft|helicopter|drone"),
     ("duration", r"month|year|week|day|hour"),
     ("money", r"dollar|euro|franc|\$|€|budget|fund"),
@@ -88,13 +92,23 @@ def window(date: ArticleDate) -> tuple[dt.date | None, dt.date | None]:
     return earliest, latest
 
 
-def kind_of(counts: str | None, noun: str | None = None) -> str:
-    """The kind of count ('killed', 'troops', ...) from what the number counts."""
-    text = normalize(" ".join(filter(None, [counts, noun])))
-    for kind, pattern in KINDS:
-        if re.search(rf"\b(?:{pattern})", text):
-            return kind
-    return (noun or counts or "other").lower()
+def kind_of(counts: str | None, before: str = "", after: str = "") -> str:
+    """The kind of count: 'killed: civilians', 'troops', 'displaced', ... or 'other'.
+
+    `counts` is what the number counts (the model's answer or the words after it); `before`
+    and `after` are a few words of the sentence around the number, for the verb.
+    """
+    own = normalize(counts or "")
+    around = normalize(" ".join([before, own, after]))
+    action = _first(ACTIONS, own) or _first(ACTIONS, around)
+    subject = _first(SUBJECTS, own) or _first(SUBJECTS, normalize(after))
+    if action in ("killed", "wounded") and subject in ("children", "women", "fighters", "troops", "civilians"):
+        return f"{action}: {subject}"
+    return action or subject or "other"
+
+
+def _first(table: list[tuple[str, str]], text: str) -> str | None:
+    return next((kind for kind, pattern in table if re.search(rf"\b(?:{pattern})", text)), None)
 
 
 def entities(candidates: list[Candidate], claims: list[Claim], table: OfficeTable | None = None) -> list[Entity]:

@@ -23,6 +23,7 @@ class Settings(BaseModel):
     model: str | None = Field(None, description="model name at the endpoint")
     model_path: Path | None = Field(None, description="a GGUF for the embedded server instead of the default")
     mode: Literal["tools", "json_schema", "json"] = "tools"
+    extractor: Literal["llm", "rules"] = Field("llm", description="'rules' skips the model: numbers and titles only")
     cache_dir: Path = Field(default_factory=default_cache_dir)
     db_path: Path | None = Field(None, description="SQLite file; default <cache_dir>/factcheck.sqlite")
     use_cache: bool = True

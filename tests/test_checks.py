@@ -109,7 +109,7 @@ def test_article_date_metadata_or_inferred_window():
 def test_kinds_of_counts():
     assert [kind_of(u) for u in ("rebel militants killed", "troops deployed from France", "people displaced",
                                  "terrorists captured", "motorcycles")] == [
-        "killed", "troops", "displaced", "captured", "vehicles"]
+        "killed: fighters", "troops", "displaced", "captured", "vehicles"]
 
 
 def test_seed_flags_and_people(seeds):

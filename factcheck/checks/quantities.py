@@ -17,7 +17,7 @@ from ..resolve import kind_of
 from .base import Corpus, location, make_flag
 
 SAME_EVENT_DAYS = 3
-COMPARED_KINDS = {"killed", "wounded", "captured", "displaced", "troops"}
+COMPARED_ACTIONS = ("killed", "wounded", "captured", "displaced", "troops")
 CUMULATIVE = re.compile(
     r"\b(?:since|so far|to date|in total|overall|altogether|in the (?:last|past) (?:\w+ )?(?:weeks?|months?|years?)"
     r"|this year|last year|(?:civil )?war\b|conflict began|toll)\b",
@@ -33,7 +33,7 @@ def quantity_rows(corpus: Corpus) -> list[QuantityRow]:
             continue
         date = corpus.dates[claim.article_id]
         rows.append(QuantityRow(
-            kind=kind_of(claim.number.unit, _words_after(corpus, claim)),
+            kind=claim_kind(corpus, claim), hedge=claim.number.hedge,
             article_id=claim.article_id, line=claim.line, text=claim.number.text,
             low=claim.number.low, high=claim.number.high, unit=claim.number.unit,
             time=claim.date or (f"article date {date.day}" if date.day else "unknown"),
@@ -42,9 +42,11 @@ def quantity_rows(corpus: Corpus) -> list[QuantityRow]:
     return rows
 
 
-def _words_after(corpus: Corpus, claim) -> str:
+def claim_kind(corpus: Corpus, claim) -> str:
     text = corpus.by_article[claim.article_id].text
-    return " ".join(text[claim.number.span.end:claim.span.end].split()[:6])
+    before = " ".join(text[claim.span.start:claim.number.span.start].split()[-3:])
+    after = " ".join(text[claim.number.span.end:claim.span.end].split()[:6])
+    return kind_of(claim.number.unit, before, after)
 
 
 def check_quantities(corpus: Corpus) -> list[Flag]:
@@ -64,10 +66,10 @@ def check_quantities(corpus: Corpus) -> list[Flag]:
 def _lead_counts(corpus: Corpus) -> dict:
     leads = {}
     for claim in corpus.claims:
-        if claim.number is None or claim.copied_from or CUMULATIVE.search(claim.quote):
+        if claim.number is None or claim.copied_from or CUMULATIVE.search(claim.quote) or claim.number.low is None:
             continue
-        kind = kind_of(claim.number.unit, _words_after(corpus, claim))
-        if kind in COMPARED_KINDS:
+        kind = claim_kind(corpus, claim)
+        if kind.startswith(COMPARED_ACTIONS):
             leads.setdefault((kind, claim.article_id), claim)
     return leads
 
