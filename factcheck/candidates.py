@@ -20,7 +20,7 @@ YEAR = r"(?:1[89]|20)\d{2}"
 PERIOD = r"day|week|weekend|month|year|decade|summer|winter|spring|autumn|fall"
 
 DATE_PATTERNS = [
-    rf"(?:the\s+)?{ORD}\s+(?:of\s+)?(?:{MONTHS})(?:,?\s+{YEAR})?",
+    rf"(?:the\s+)?{ORD}\s+(?:of\s+)?(?:{MONTHS}|(?:{MONTH_ABBR})\.?)(?:,?\s+{YEAR})?",
     rf"(?:{MONTHS}|(?:{MONTH_ABBR})\.?)\s+{ORD}(?:,?\s+{YEAR})?",
     rf"(?:(?:early|mid|late)[-\s])?(?:{MONTHS})(?:\s+{YEAR})?",
     rf"(?:(?:last|this|next|on|early|late)\s+)?(?:{WEEKDAYS})(?:\s+(?:morning|afternoon|evening|night))?",
@@ -67,6 +67,7 @@ ATTRIBUTION_RE = re.compile(
 PROPER_NOUN_RE = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-zà-ÿ]+")
 # Numbers that are parts of names or ordinals, not quantities.
 NOT_QUANTITY_AFTER = re.compile(r"^(?:st|nd|rd|th)\b|^-?(?:year-old|th)\b", re.IGNORECASE)
+PARTITIVE_ONE = re.compile(r"^\s+of\b", re.IGNORECASE)
 NOT_QUANTITY_BEFORE = re.compile(r"(?:COVID|Covid|G|F|Mi|Su|MQ|No\.|number|#|page|Resolution|Article)[-\s]?$")
 
 
@@ -125,9 +126,11 @@ def find_quantities(text: str, offset: int = 0, dates: list[DateMention] | None 
         start, end = m.start(), m.end()
         if any(s < end and start < e for s, e in date_spans):
             continue
+        number_text = m.group("number")
         if NOT_QUANTITY_AFTER.match(text[end:]) or NOT_QUANTITY_BEFORE.search(text[:start]):
             continue
-        number_text = m.group("number")
+        if number_text.lower() == "one" and PARTITIVE_ONE.match(text[end:]):
+            continue
         hedge = hedge_of(m.group("hedge"), number_text)
         value, low, high = interval(number_text, hedge)
         if low is None:

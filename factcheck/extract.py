@@ -242,7 +242,7 @@ def rule_claims(candidate: Candidate) -> Extraction:
     claims = []
     for i, q in enumerate(candidate.quantities):
         after = sentence.text[q.end - sentence.start:]
-        unit = " ".join(re.split(r"[,.;:()\u201c\u201d\"]", after, maxsplit=1)[0].split()[:4]) or None
+        unit = noun_phrase(after) or None
         number = NumberValue(text=q.text, value=q.value, low=q.low, high=q.high, hedge=q.hedge, unit=unit,
                              span=Span(start=q.start, end=q.end))
         claims.append(_rule_claim(candidate, f"n{i}", subject=unit or q.text, predicate="count", number=number))
@@ -252,6 +252,16 @@ def rule_claims(candidate: Candidate) -> Extraction:
     if sentence.duplicate_of:
         claims = [c.model_copy(update={"copied_from": sentence.duplicate_of}) for c in claims]
     return Extraction(sentence_ref=sentence.ref, claims=claims)
+
+
+PHRASE_END = re.compile(
+    r"[,.;:()\u201c\u201d\"]|\s(?:and|or|including|in|on|at|who|which|that|were|was|have|has|had|are|is|been|by|"
+    r"from|to|after|as|during|with|when|while|since|for)\b", re.IGNORECASE)
+
+
+def noun_phrase(after: str) -> str:
+    """The words right after a number, up to punctuation or a function word: what it counts."""
+    return " ".join(PHRASE_END.split(" " + after, maxsplit=1)[0].split()[:3])
 
 
 def _rule_claim(candidate: Candidate, key: str, subject: str, predicate: str, number: NumberValue | None) -> Claim:

@@ -21,7 +21,7 @@ FULL_DATE_RE = re.compile(
 YEAR_RE = re.compile(r"(?<![\d,.])((?:19|20)\d{2})(?!\d|[,.]\d)")
 
 ACTIONS = [  # what happened to the counted: first match wins
-    ("killed", r"kill|dead|death|die[ds]?\b|fatalit|casualt|massacr|execut|slain|eliminat|lost their lives|perish"),
+    ("killed", r"kill|dead|death|die[ds]?\b|fatalit|massacr|execut|slain|eliminat|lost their lives|perish"),
     ("wounded", r"wound|injur|hurt"),
     ("captured", r"captur|arrest|detain|prisoner|hostage|abduct|kidnap"),
     ("displaced", r"displac|refugee|fled|flee|homeless|evacuat"),
@@ -30,7 +30,7 @@ SUBJECTS = [  # who or what is counted
     ("children", r"child|kid|boy|girl|infant|minor"),
     ("women", r"wom[ae]n\b"),
     ("fighters", r"militant|rebel|jihadi|insurgent|fighter|terrorist|gunm|isis|daesh|extremist|combatant"),
-    ("troops", r"troop|soldier|forces|personnel|servicem|marine|commando|officer|militar|police|army"),
+    ("troops", r"troop|soldier|forces|personnel|servicem|marine|commando|officer|militar|police|army|airm[ae]n|pilot|guard"),
     ("civilians", r"civilian|people|person|resident|villager|inhabitant|men\b|worker|student|patient"),
     ("vehicles", r"motorcycle|vehicle|truck|car\b|tank|jet|aircraft|helicopter|drone"),
     ("duration", r"month|year|week|day|hour"),
@@ -95,20 +95,38 @@ def window(date: ArticleDate) -> tuple[dt.date | None, dt.date | None]:
 def kind_of(counts: str | None, before: str = "", after: str = "") -> str:
     """The kind of count: 'killed: civilians', 'troops', 'displaced', ... or 'other'.
 
-    `counts` is what the number counts (the model's answer or the words after it); `before`
-    and `after` are a few words of the sentence around the number, for the verb.
+    `counts` is what the number counts (the model's answer, or the words after the number);
+    `before` and `after` are the sentence's words around the number. The verb nearest the
+    number gives the action; the noun that follows it (or `counts`) gives who is counted.
     """
     own = normalize(counts or "")
-    around = normalize(" ".join([before, own, after]))
-    action = _first(ACTIONS, own) or _first(ACTIONS, around)
-    subject = _first(SUBJECTS, own) or _first(SUBJECTS, normalize(after))
-    if action in ("killed", "wounded") and subject in ("children", "women", "fighters", "troops", "civilians"):
+    action = _first(ACTIONS, own) or _nearest(ACTIONS, normalize(before), normalize(after))
+    head = " ".join(re.sub(r"^(?:of|more|other|others)\s+", "", normalize(after)).split()[:2])
+    subject = _first(SUBJECTS, own) or _first(SUBJECTS, head)
+    if subject in ("vehicles", "duration", "money"):
+        return subject  # "four days after a deadly attack" counts days, not the dead
+    if action in ("killed", "wounded") and subject:
         return f"{action}: {subject}"
     return action or subject or "other"
 
 
+def _nearest(table: list[tuple[str, str]], before: str, after: str) -> str | None:
+    """The kind whose words stand closest to the number: at the end of `before` or the start of `after`."""
+    found = []
+    for n, (kind, pattern) in enumerate(table):
+        for m in re.finditer(rf"\b(?:{pattern})", before):
+            found.append((len(before) - m.end(), n, kind))
+        m = re.search(rf"\b(?:{pattern})", after)
+        if m:
+            found.append((m.start(), n, kind))
+    return min(found)[2] if found else None
+
+
 def _first(table: list[tuple[str, str]], text: str) -> str | None:
-    return next((kind for kind, pattern in table if re.search(rf"\b(?:{pattern})", text)), None)
+    """The kind whose words come first in `text` ('civilians including children' -> civilians)."""
+    found = [(m.start(), n, kind) for n, (kind, pattern) in enumerate(table)
+             if (m := re.search(rf"\b(?:{pattern})", text))]
+    return min(found)[2] if found else None
 
 
 def entities(candidates: list[Candidate], claims: list[Claim], table: OfficeTable | None = None) -> list[Entity]:

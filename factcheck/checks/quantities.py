@@ -1,7 +1,9 @@
 """Quantities: the same kind of count about the same event disagreeing beyond its hedges.
 
-Each article's lead count of a kind (its first, outside sentences with a cumulative time scope
-such as "in the last month" or "since 2011") stands for the article. Two articles' lead counts
+Each article's lead count of a kind (its first exact or hedged figure, outside sentences with a
+cumulative time scope such as "in the last month" or "since 2011"; vague ones such as
+"hundreds" are shown, not compared) stands for the article, unless the other article also gives
+that figure somewhere. Two articles' lead counts
 are compared only when they are about the same event: both articles dated (metadata) within
 `SAME_EVENT_DAYS` of each other. Counts whose event or time cannot be matched are not
 contradictions; the report shows them side by side with their time scope.
@@ -44,34 +46,46 @@ def quantity_rows(corpus: Corpus) -> list[QuantityRow]:
 
 def claim_kind(corpus: Corpus, claim) -> str:
     text = corpus.by_article[claim.article_id].text
-    before = " ".join(text[claim.span.start:claim.number.span.start].split()[-3:])
+    before = " ".join(text[claim.span.start:claim.number.span.start].split()[-4:])
     after = " ".join(text[claim.number.span.end:claim.span.end].split()[:6])
     return kind_of(claim.number.unit, before, after)
 
 
 def check_quantities(corpus: Corpus) -> list[Flag]:
-    leads = _lead_counts(corpus)
+    counts = _counts(corpus)
     flags = []
-    keys = sorted(leads)
+    keys = sorted(counts)
     for i, (kind, a) in enumerate(keys):
         for kind_b, b in keys[i + 1:]:
             if kind_b != kind or a == b or not _same_event(corpus, a, b):
                 continue
-            first, second = leads[(kind, a)], leads[(kind_b, b)]
+            first, second = counts[(kind, a)][0], counts[(kind_b, b)][0]
+            if _reconciled(first, counts[(kind_b, b)]) or _reconciled(second, counts[(kind, a)]):
+                continue  # the other article also gives this article's figure
             if _disjoint(first.number, second.number):
-                flags.append(_flag(corpus, kind, first, second))
+                flags.append(_flag(corpus, kind, first, second, "high"))
+            elif _differ(first.number, second.number):
+                flags.append(_flag(corpus, kind, first, second, "medium"))
     return flags
 
 
-def _lead_counts(corpus: Corpus) -> dict:
-    leads = {}
+def _counts(corpus: Corpus) -> dict:
+    """Per (kind, article): its counts in order; the first is the article's lead figure."""
+    counts: dict = {}
     for claim in corpus.claims:
-        if claim.number is None or claim.copied_from or CUMULATIVE.search(claim.quote) or claim.number.low is None:
+        number = claim.number
+        if number is None or claim.copied_from or number.low is None or number.hedge == "vague":
+            continue
+        if CUMULATIVE.search(claim.quote):
             continue
         kind = claim_kind(corpus, claim)
         if kind.startswith(COMPARED_ACTIONS):
-            leads.setdefault((kind, claim.article_id), claim)
-    return leads
+            counts.setdefault((kind, claim.article_id), []).append(claim)
+    return counts
+
+
+def _reconciled(lead, others) -> bool:
+    return any(o.number.value is not None and o.number.value == lead.number.value for o in others)
 
 
 def _same_event(corpus: Corpus, a: str, b: str) -> bool:
@@ -87,11 +101,16 @@ def _disjoint(x, y) -> bool:
     return x.high < y.low or y.high < x.low
 
 
-def _flag(corpus: Corpus, kind: str, first, second) -> Flag:
+def _differ(x, y) -> bool:
+    """Both give a figure and the figures differ, though the hedges ('at least') could reconcile them."""
+    return x.value is not None and y.value is not None and x.value != y.value
+
+
+def _flag(corpus: Corpus, kind: str, first, second, severity: str) -> Flag:
     where = [location(corpus, c.article_id, c.number.span.start, c.number.span.end) for c in (first, second)]
     for loc, claim in zip(where, (first, second)):
         loc.quote = claim.quote
-    reason = (f"Both articles count {kind} for the same event (dated within {SAME_EVENT_DAYS} days) but "
-              f"\"{first.number.text}\" ({first.number.hedge}) and \"{second.number.text}\" ({second.number.hedge}) "
-              f"cannot both hold.")
-    return make_flag("quantity", "high", where, [f"{second.article_id} line {second.line}: \"{second.quote}\""], reason)
+    verdict = "cannot both hold" if severity == "high" else "differ, though their hedges could reconcile them"
+    reason = (f"Both articles count {kind} for the same event (dated within {SAME_EVENT_DAYS} days): "
+              f"\"{first.number.text}\" and \"{second.number.text}\" {verdict}.")
+    return make_flag("quantity", severity, where, [f"{second.article_id} line {second.line}: \"{second.quote}\""], reason)
