@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from tqdm import tqdm
@@ -22,15 +22,20 @@ from .store import Store
 
 
 @contextlib.contextmanager
-def backend(settings: Settings) -> Iterator[tuple[str, str]]:
-    """(base_url, model) of the configured endpoint, or of the embedded server while it runs."""
+def backend(settings: Settings) -> Iterator[tuple[Callable[[], str], str]]:
+    """(base URL getter, model name). The embedded server starts on the first call of the getter,
+    so a run answered wholly from the cache never starts it; it stops when the block ends."""
     if settings.base_url:
-        yield settings.base_url, settings.model or "gpt-4o-mini"
+        yield (lambda: settings.base_url), settings.model or "gpt-4o-mini"
         return
-    from .llm.local import embedded_server
+    from .llm.local import embedded_model_name, embedded_server
 
-    with embedded_server(settings) as (base_url, model):
-        yield base_url, model
+    with contextlib.ExitStack() as stack:
+        def start() -> str:
+            base_url, _ = stack.enter_context(embedded_server(settings))
+            return base_url
+
+        yield start, embedded_model_name(settings)
 
 
 def run(source: Path, settings: Settings) -> Report:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -53,17 +55,27 @@ logging.getLogger("instructor").setLevel(logging.CRITICAL)
 class LLMClient:
     """Typed calls to one OpenAI-compatible endpoint, with a cache in front."""
 
-    def __init__(self, settings: Settings, base_url: str, model: str, store: Store | None):
+    def __init__(self, settings: Settings, base_url: str | Callable[[], str], model: str, store: Store | None):
+        """`base_url` may be a callable, called once on the first cache miss (to start a server lazily)."""
         self.settings = settings
         self.model = model
         self.store = store if settings.use_cache else None
-        raw = openai.OpenAI(
-            base_url=base_url,
-            api_key=settings.api_key or "not-needed",
-            max_retries=settings.transport_retries,
-            timeout=settings.timeout,
-        )
-        self._client = instructor.from_openai(raw, mode=MODES[settings.mode])
+        self._base_url = base_url
+        self._client = None
+        self._lock = threading.Lock()
+
+    def _instructor(self):
+        with self._lock:
+            if self._client is None:
+                base_url = self._base_url() if callable(self._base_url) else self._base_url
+                raw = openai.OpenAI(
+                    base_url=base_url,
+                    api_key=self.settings.api_key or "not-needed",
+                    max_retries=self.settings.transport_retries,
+                    timeout=self.settings.timeout,
+                )
+                self._client = instructor.from_openai(raw, mode=MODES[self.settings.mode])
+            return self._client
 
     def _retrying(self) -> Retrying:
         return Retrying(
@@ -108,7 +120,7 @@ class LLMClient:
         """(value, error, retryable, usage); `retryable` errors are transport failures, not cached."""
         retrying = self._retrying()
         try:
-            value, completion = self._client.chat.completions.create_with_completion(
+            value, completion = self._instructor().chat.completions.create_with_completion(
                 model=self.model,
                 messages=messages,
                 response_model=response_model,

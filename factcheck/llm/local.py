@@ -71,6 +71,11 @@ def assemble(target_dir: Path, spec: dict = DEFAULT_MODEL, parts: list[Path] | N
     return target
 
 
+def embedded_model_name(settings: Settings) -> str:
+    """The name the embedded server answers to; part of every cache key."""
+    return EMBEDDED_MODEL_NAME if settings.model_path is None else settings.model_path.stem
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -81,7 +86,7 @@ def server_command(model_path: Path, port: int, settings: Settings) -> list[str]
     return [
         sys.executable, "-m", "factcheck.llm.serve",
         "--model", str(model_path),
-        "--model_alias", EMBEDDED_MODEL_NAME if settings.model_path is None else model_path.stem,
+        "--model_alias", embedded_model_name(settings),
         "--host", "127.0.0.1",
         "--port", str(port),
         "--n_ctx", str(settings.n_ctx),
