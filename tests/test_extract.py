@@ -82,7 +82,7 @@ class FakeClient:
     def __init__(self, fail=()):
         self.asked, self.fail = [], set(fail)
 
-    def ask(self, prompt, response_model, messages, context, max_tokens=None):
+    def ask(self, prompt, response_model, messages, context, max_tokens=None, salt=""):
         sentence = messages[-1]["content"].split("Sentence: ")[1].splitlines()[0]
         self.asked.append(sentence)
         if sentence in self.fail:

@@ -86,13 +86,16 @@ class LLMClient:
         )
 
     def ask(self, prompt: Prompt, response_model: type[T], messages: list[dict], context: dict,
-            max_tokens: int | None = None) -> Answer:
-        """Ask for `response_model`; never raises for a bad answer or a failed request."""
+            max_tokens: int | None = None, salt: str = "") -> Answer:
+        """Ask for `response_model`; never raises for a bad answer or a failed request.
+
+        `salt` names the version of the caller's validators, so changing them re-asks.
+        """
         schema = response_model.model_json_schema()
         request = {"model": self.model, "mode": self.settings.mode, "messages": messages,
                    "max_tokens": max_tokens or self.settings.max_tokens, "temperature": self.settings.temperature}
         schema_hash = stable_hash(schema)
-        key = stable_hash({"prompt": prompt.sha256, "schema": schema_hash, "request": request})
+        key = stable_hash({"prompt": prompt.sha256, "schema": schema_hash, "request": request, "salt": salt})
         hit = self._from_cache(key, response_model, context)
         if hit is not None:
             return hit
