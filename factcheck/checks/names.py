@@ -73,7 +73,7 @@ def _spelling_variants(corpus: Corpus) -> list[Flag]:
     for i, a in enumerate(words):
         for b in words[i + 1:]:
             if _variants(a, b):
-                (art_a, s_a, e_a), (art_b, s_b, e_b) = places[a][0], places[b][0]
+                (art_a, s_a, e_a), (art_b, s_b, e_b) = _closest(places[a], places[b])
                 same = art_a == art_b
                 flags.append(make_flag(
                     "name", "medium" if same else "low",
@@ -83,6 +83,12 @@ def _spelling_variants(corpus: Corpus) -> list[Flag]:
                     f"one may be misspelt, or they are accepted variants of one name.",
                 ))
     return flags
+
+
+def _closest(a: list[tuple[str, int, int]], b: list[tuple[str, int, int]]):
+    """A place of each word, in the same article when there is one."""
+    same = [(x, y) for x in a for y in b if x[0] == y[0]]
+    return same[0] if same else (a[0], b[0])
 
 
 def _variants(a: str, b: str) -> bool:
