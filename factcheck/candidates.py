@@ -68,7 +68,9 @@ PROPER_NOUN_RE = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-zà-ÿ]+")
 # Numbers that are parts of names or ordinals, not quantities.
 NOT_QUANTITY_AFTER = re.compile(r"^(?:st|nd|rd|th)\b|^-?(?:year-old|th)\b", re.IGNORECASE)
 PARTITIVE_ONE = re.compile(r"^\s+of\b", re.IGNORECASE)
-NOT_QUANTITY_BEFORE = re.compile(r"(?:COVID|Covid|G|F|Mi|Su|MQ|No\.|number|#|page|Resolution|Article)[-\s]?$")
+NOT_QUANTITY_BEFORE = re.compile(
+    rf"(?:COVID|Covid|G|F|Mi|Su|MQ|No\.|number|#|page|Resolution|Article|\b(?:{MONTHS}|{MONTH_ABBR})\.?)[-\s]?$"
+)
 
 
 def find_dates(text: str, offset: int = 0) -> list[DateMention]:

@@ -1,9 +1,9 @@
 """Quantities: the same kind of count about the same event disagreeing beyond its hedges.
 
-Each article's lead count of a kind (its first exact or hedged figure, outside sentences with a
-cumulative time scope such as "in the last month" or "since 2011"; vague ones such as
-"hundreds" are shown, not compared) stands for the article, unless the other article also gives
-that figure somewhere. Two articles' lead counts
+Each article's lead count of a kind (the largest exact or hedged figure it gives, outside
+sentences with a cumulative time scope such as "in the last month" or "since 2011"; vague ones
+such as "hundreds" are shown, not compared) stands for the article, unless the other article
+also gives that figure somewhere. Two articles' lead counts
 are compared only when they are about the same event: both articles dated (metadata) within
 `SAME_EVENT_DAYS` of each other. Counts whose event or time cannot be matched are not
 contradictions; the report shows them side by side with their time scope.
@@ -19,6 +19,7 @@ from ..resolve import kind_of
 from .base import Corpus, location, make_flag
 
 SAME_EVENT_DAYS = 3
+MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 COMPARED_ACTIONS = ("killed", "wounded", "captured", "displaced", "troops")
 CUMULATIVE = re.compile(
     r"\b(?:since|so far|to date|in total|overall|altogether|in the (?:last|past) (?:\w+ )?(?:weeks?|months?|years?)"
@@ -59,7 +60,7 @@ def check_quantities(corpus: Corpus) -> list[Flag]:
         for kind_b, b in keys[i + 1:]:
             if kind_b != kind or a == b or not _same_event(corpus, a, b):
                 continue
-            first, second = counts[(kind, a)][0], counts[(kind_b, b)][0]
+            first, second = _lead(counts[(kind, a)]), _lead(counts[(kind_b, b)])
             if _reconciled(first, counts[(kind_b, b)]) or _reconciled(second, counts[(kind, a)]):
                 continue  # the other article also gives this article's figure
             if _disjoint(first.number, second.number):
@@ -69,19 +70,46 @@ def check_quantities(corpus: Corpus) -> list[Flag]:
     return flags
 
 
+PARTITIVE = re.compile(r"^\s+of\s+(?:the|them|those|these|whom|which)\b", re.IGNORECASE)
+
+
 def _counts(corpus: Corpus) -> dict:
-    """Per (kind, article): its counts in order; the first is the article's lead figure."""
+    """Per (kind, article): its counts in order; the first is the article's lead figure.
+
+    Left out: vague figures, cumulative tolls, parts of a group ("five of the dead"), and
+    sentences dated to another month or year than the article ("in April", "in 2014").
+    """
     counts: dict = {}
+    other_time = _other_time_sentences(corpus)
     for claim in corpus.claims:
         number = claim.number
         if number is None or claim.copied_from or number.low is None or number.hedge == "vague":
             continue
-        if CUMULATIVE.search(claim.quote):
+        text = corpus.by_article[claim.article_id].text
+        if CUMULATIVE.search(claim.quote) or PARTITIVE.match(text[number.span.end:claim.span.end]):
+            continue
+        if (claim.article_id, claim.sentence_index) in other_time:
             continue
         kind = claim_kind(corpus, claim)
         if kind.startswith(COMPARED_ACTIONS):
             counts.setdefault((kind, claim.article_id), []).append(claim)
     return counts
+
+
+def _other_time_sentences(corpus: Corpus) -> set[tuple[str, int]]:
+    """Sentences whose date expression names a month or year other than their article's."""
+    found = set()
+    for candidate in corpus.candidates:
+        article_day = corpus.dates[candidate.sentence.article_id].day
+        if not article_day:
+            continue
+        day = dt.date.fromisoformat(article_day)
+        for date in candidate.dates:
+            year = re.search(r"\b((?:19|20)\d{2})\b", date.text)
+            month = next((n for n, name in enumerate(MONTHS, 1) if re.search(rf"\b{name}", date.text, re.I)), None)
+            if (year and int(year.group(1)) != day.year) or (month and month != day.month and not year):
+                found.add((candidate.sentence.article_id, candidate.sentence.index))
+    return found
 
 
 def _reconciled(lead, others) -> bool:
@@ -114,3 +142,8 @@ def _flag(corpus: Corpus, kind: str, first, second, severity: str) -> Flag:
     reason = (f"Both articles count {kind} for the same event (dated within {SAME_EVENT_DAYS} days): "
               f"\"{first.number.text}\" and \"{second.number.text}\" {verdict}.")
     return make_flag("quantity", severity, where, [f"{second.article_id} line {second.line}: \"{second.quote}\""], reason)
+
+
+def _lead(claims: list) -> object:
+    """The article's headline figure: sub-counts ("seven of them children") are smaller."""
+    return max(claims, key=lambda c: c.number.value if c.number.value is not None else c.number.low)
