@@ -132,3 +132,25 @@ def test_flag_ids_are_stable(seeds):
                                              {a.id: article_date(a) for a in articles}, load_table()))]
     assert ids() == ids() and len(set(ids())) == 6
 
+
+
+def test_parts_of_a_group_and_other_months_are_not_lead_figures():
+    a = "A bomb killed 31 people in Qamishli. 50 of the dead were children."
+    b_text = "A suicide blast killed 60 members of the security force in April. The twin bombing killed {} people."
+
+    def run(toll: str):
+        b = b_text.format(toll)
+        a1, b1 = a.index(" 50") + 1, b.index(" The") + 1  # where the second sentences start
+        claims = [number_claim("0.txt", a.index("31"), "31", 31, "people killed", a[:a1 - 1]),
+                  number_claim("0.txt", a1, "50", 50, "people killed", a[a1:]),
+                  number_claim("1.txt", b.index("60"), "60", 60, "people killed", b[:b1 - 1]),
+                  number_claim("1.txt", b.rindex(toll), toll, float(toll), "people killed", b[b1:])]
+        for claim, start in zip(claims, (0, a1, 0, b1)):
+            claim.span = Span(start=start, end=start + len(claim.quote))
+        for claim in claims[1::2]:  # the second sentence of each article
+            claim.sentence_index = 1
+        return check_quantities(corpus_of(a, b, dates=("2016-07-27", "2016-07-27"), claims=claims))
+
+    assert run("31") == []  # '50 of the dead' and the April blast are not lead figures
+    [flag] = run("44")
+    assert flag.severity == "high" and '"31" and "44" cannot both hold' in flag.reason
