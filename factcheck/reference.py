@@ -71,6 +71,7 @@ class OfficeTable(BaseModel):
         return _unique([t for t in self.terms if t.position == position and t.held_on(day)])
 
 
+@lru_cache(maxsize=1 << 16)
 def name_tokens(name: str) -> tuple[str, ...]:
     return tuple(normalize(name).replace("-", " ").replace(".", " ").split())
 

@@ -29,13 +29,19 @@ def check_names(corpus: Corpus) -> list[Flag]:
 def _partial_names(corpus: Corpus) -> list[Flag]:
     mentions = [(c.sentence, p) for c in corpus.candidates if not c.sentence.duplicate_of for p in c.people]
     full_names = {p.name for _, p in mentions} | {t.person for t in corpus.table.terms}
+    by_end: dict[str, set[str]] = defaultdict(set)  # a part shares the first or last word of the whole
+    for name in full_names:
+        tokens = name_tokens(name)
+        if tokens:
+            by_end[tokens[0]].add(name)
+            by_end[tokens[-1]].add(name)
     flags = []
     for sentence, person in mentions:
         tokens = name_tokens(person.name)
         if len(tokens) < 2:
             continue  # a surname alone is normal style
         wholes = {}
-        for name in sorted(full_names):
+        for name in sorted(by_end[tokens[0]] | by_end[tokens[-1]]):
             if _is_part_of(tokens, name_tokens(name)):
                 wholes.setdefault(name_tokens(name), name)
         if len(wholes) != 1:
@@ -68,21 +74,33 @@ def _spelling_variants(corpus: Corpus) -> list[Flag]:
             if len(word) >= MIN_LENGTH:
                 start = sentence.start + match.start()
                 places[word].append((sentence.article_id, start, start + len(word)))
-    words = sorted(places)
     flags = []
-    for i, a in enumerate(words):
-        for b in words[i + 1:]:
-            if _variants(a, b):
-                (art_a, s_a, e_a), (art_b, s_b, e_b) = _closest(places[a], places[b])
-                same = art_a == art_b
-                flags.append(make_flag(
-                    "name", "medium" if same else "low",
-                    [location(corpus, art_a, s_a, e_a), location(corpus, art_b, s_b, e_b)],
-                    [f"\"{a}\" {len(places[a])}x, \"{b}\" {len(places[b])}x"],
-                    f"\"{a}\" and \"{b}\" differ by one letter{' in the same article' if same else ''}: "
-                    f"one may be misspelt, or they are accepted variants of one name.",
-                ))
+    for a, b in _one_edit_pairs(sorted(places)):
+        (art_a, s_a, e_a), (art_b, s_b, e_b) = _closest(places[a], places[b])
+        same = art_a == art_b
+        flags.append(make_flag(
+            "name", "medium" if same else "low",
+            [location(corpus, art_a, s_a, e_a), location(corpus, art_b, s_b, e_b)],
+            [f"\"{a}\" {len(places[a])}x, \"{b}\" {len(places[b])}x"],
+            f"\"{a}\" and \"{b}\" differ by one letter{' in the same article' if same else ''}: "
+            f"one may be misspelt, or they are accepted variants of one name.",
+        ))
     return flags
+
+
+def _one_edit_pairs(words: list[str]) -> list[tuple[str, str]]:
+    """Pairs of words one edit apart, found through shared one-letter deletions (near-linear)."""
+    buckets: dict[str, set[str]] = defaultdict(set)
+    for word in words:
+        folded = normalize(word)
+        for key in {folded} | {folded[:i] + folded[i + 1:] for i in range(len(folded))}:
+            buckets[key].add(word)
+    pairs = set()
+    for group in buckets.values():
+        if 1 < len(group) <= 50:
+            ordered = sorted(group)
+            pairs.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1:] if _variants(a, b))
+    return sorted(pairs)
 
 
 def _closest(a: list[tuple[str, int, int]], b: list[tuple[str, int, int]]):

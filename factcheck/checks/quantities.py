@@ -54,20 +54,33 @@ def claim_kind(corpus: Corpus, claim) -> str:
 
 def check_quantities(corpus: Corpus) -> list[Flag]:
     counts = _counts(corpus)
+    by_kind: dict[str, list[tuple[dt.date, str]]] = {}
+    for kind, article in counts:
+        day = corpus.dates[article].day
+        if day:  # undated articles cannot be matched to an event
+            by_kind.setdefault(kind, []).append((dt.date.fromisoformat(day), article))
     flags = []
-    keys = sorted(counts)
-    for i, (kind, a) in enumerate(keys):
-        for kind_b, b in keys[i + 1:]:
-            if kind_b != kind or a == b or not _same_event(corpus, a, b):
-                continue
-            first, second = _lead(counts[(kind, a)]), _lead(counts[(kind_b, b)])
-            if _reconciled(first, counts[(kind_b, b)]) or _reconciled(second, counts[(kind, a)]):
-                continue  # the other article also gives this article's figure
-            if _disjoint(first.number, second.number):
-                flags.append(_flag(corpus, kind, first, second, "high"))
-            elif _differ(first.number, second.number):
-                flags.append(_flag(corpus, kind, first, second, "medium"))
+    for kind, dated in sorted(by_kind.items()):
+        dated.sort()
+        for i, (day_a, a) in enumerate(dated):  # only articles within the window: near-linear
+            for day_b, b in dated[i + 1:]:
+                if (day_b - day_a).days > SAME_EVENT_DAYS:
+                    break
+                flag = _compare(corpus, kind, counts[(kind, a)], counts[(kind, b)])
+                if flag:
+                    flags.append(flag)
     return flags
+
+
+def _compare(corpus: Corpus, kind: str, claims_a: list, claims_b: list) -> Flag | None:
+    first, second = _lead(claims_a), _lead(claims_b)
+    if _reconciled(first, claims_b) or _reconciled(second, claims_a):
+        return None  # the other article also gives this article's figure
+    if _disjoint(first.number, second.number):
+        return _flag(corpus, kind, first, second, "high")
+    if _differ(first.number, second.number):
+        return _flag(corpus, kind, first, second, "medium")
+    return None
 
 
 PARTITIVE = re.compile(r"^\s+of\s+(?:the|them|those|these|whom|which)\b", re.IGNORECASE)
@@ -114,13 +127,6 @@ def _other_time_sentences(corpus: Corpus) -> set[tuple[str, int]]:
 
 def _reconciled(lead, others) -> bool:
     return any(o.number.value is not None and o.number.value == lead.number.value for o in others)
-
-
-def _same_event(corpus: Corpus, a: str, b: str) -> bool:
-    day_a, day_b = corpus.dates[a].day, corpus.dates[b].day
-    if not day_a or not day_b:
-        return False
-    return abs((dt.date.fromisoformat(day_a) - dt.date.fromisoformat(day_b)).days) <= SAME_EVENT_DAYS
 
 
 def _disjoint(x, y) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import defaultdict
 
 from ..candidates import find_quantities
 from ..models import Flag
@@ -28,11 +29,16 @@ INCLUDING = re.compile(r"\b(?:including|of whom|of which|among them|comprising)\
 
 
 def check_pronouns(corpus: Corpus) -> list[Flag]:
+    sentences_of, people_of = defaultdict(list), defaultdict(list)
+    for sentence in corpus.sentences:
+        if not sentence.duplicate_of:
+            sentences_of[sentence.article_id].append(sentence)
+    for candidate in corpus.candidates:
+        people_of[candidate.sentence.article_id] += [(candidate.sentence, p) for p in candidate.people
+                                                     if len(p.name.split()) >= 2]
     flags = []
-    for article in corpus.articles:
-        people = [(c.sentence, p) for c in corpus.candidates if c.sentence.article_id == article.id
-                  for p in c.people if len(p.name.split()) >= 2]
-        sentences = [s for s in corpus.sentences if s.article_id == article.id and not s.duplicate_of]
+    for article_id, people in people_of.items():
+        sentences = sentences_of[article_id]
         for n, (sentence, person) in enumerate(people):
             other = next((s for s, p in people[n + 1:] if p.name != person.name), None)
             stop = other.index if other else len(corpus.sentences)
