@@ -13,6 +13,7 @@ number what it counts and who it is about. The answer schema is built per senten
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 from collections.abc import Callable
@@ -50,9 +51,17 @@ class Grounded(BaseModel):
 
     @classmethod
     def model_json_schema(cls, *args, **kwargs) -> dict:
-        """The schema without titles: it is shown to the model and costs prompt tokens."""
-        schema = super().model_json_schema(*args, **kwargs)
-        return {**_drop_titles(schema), "title": schema["title"]}
+        """The schema without titles (it is shown to the model and costs prompt tokens).
+
+        Computed once per answer class: the client and instructor both ask for it on every call.
+        """
+        if args or kwargs:
+            schema = super().model_json_schema(*args, **kwargs)
+            return {**_drop_titles(schema), "title": schema["title"]}
+        if "_schema" not in cls.__dict__:
+            schema = super().model_json_schema()
+            cls._schema = {**_drop_titles(schema), "title": schema["title"]}
+        return copy.deepcopy(cls._schema)
 
     @model_validator(mode="after")
     def _grounded(self, info: ValidationInfo):

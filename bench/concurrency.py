@@ -1,0 +1,125 @@
+"""Bounded concurrency against a remote endpoint, timed against a loopback stub with a fixed delay.
+
+The stub (a test double for timing only, never a product default) is an OpenAI-compatible chat
+completions server on 127.0.0.1 that waits `--delay` seconds, then answers every request with a
+tool call that fits the request's schema, using words of the request's sentence (so the answers
+pass validation). 1,000 one-sentence articles are extracted at `--concurrency` 32 with the cache
+off; the bound is calls x delay / concurrency.
+
+    python bench/concurrency.py [--articles 1000] [--concurrency 32] [--delay 0.2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import re
+import socket
+import sys
+import tempfile
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from factcheck import candidates as candidates_stage
+from factcheck import sentences as sentences_stage
+from factcheck.articles import load_folder
+from factcheck.extract import extract_all
+from factcheck.llm.client import LLMClient
+from factcheck.pipeline import run
+from factcheck.settings import Settings
+
+
+def _answer(request: dict) -> dict:
+    sentence = request["messages"][-1]["content"].split("Sentence: ", 1)[1].splitlines()[0]
+    word = re.findall(r"[A-Za-z]{4,}", sentence)[0]
+    tool = request["tools"][0]["function"]
+    keys = [k for k in tool["parameters"]["required"] if k != "statement"]
+    entry = {"counts": word, "subject": word, "predicate": "is"}
+    arguments = {"statement": {"subject": word, "predicate": "is"}} | {k: entry for k in keys}
+    return {
+        "id": "stub", "object": "chat.completion", "created": 0, "model": request["model"],
+        "choices": [{"index": 0, "finish_reason": "tool_calls", "message": {
+            "role": "assistant", "content": None,
+            "tool_calls": [{"id": "call_0", "type": "function",
+                            "function": {"name": tool["name"], "arguments": json.dumps(arguments)}}]}}],
+        "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
+    }
+
+
+def serve(port: int, delay: float) -> None:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def setup(self):
+            super().setup()  # headers and body go in separate writes: without this, Nagle's delay adds ~40 ms
+            self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+        def do_POST(self):  # noqa: N802 (http.server's naming)
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            time.sleep(delay)
+            reply = json.dumps(_answer(body)).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(reply)))
+            self.end_headers()
+            self.wfile.write(reply)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    server.daemon_threads = True
+    server.serve_forever()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--delay", type=float, default=0.2)
+    args = parser.parse_args()
+    port = free_port()
+    stub = multiprocessing.Process(target=serve, args=(port, args.delay), daemon=True)
+    stub.start()
+    time.sleep(0.5)
+    settings = Settings(base_url=f"http://127.0.0.1:{port}/v1", model="stub", concurrency=args.concurrency,
+                        use_cache=False, progress=False)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            for n in range(args.articles):
+                (folder / f"{n:05d}.txt").write_text(f"Officials in Gao said {n + 2} soldiers were killed on Monday.\n")
+            articles, _ = load_folder(folder)
+            sentences = [s for a in articles for s in sentences_stage.split_article(a)]
+            chosen = candidates_stage.select(sentences)
+            client = LLMClient(settings, settings.base_url, settings.model, store=None)
+            started = time.perf_counter()
+            results = extract_all(chosen, {a.id: a for a in articles}, client, workers=args.concurrency)
+            extract_seconds = time.perf_counter() - started
+            started = time.perf_counter()
+            report = run(folder, settings)
+            run_seconds = time.perf_counter() - started
+    finally:
+        stub.terminate()
+    calls = sum(r.usage.calls for r in results)
+    bound = calls * args.delay / args.concurrency
+    print(json.dumps({
+        "articles": args.articles, "calls": calls, "failed": sum(1 for r in results if r.error),
+        "concurrency": args.concurrency, "delay_s": args.delay, "bound_s": round(bound, 2),
+        "extract_stage_s": round(extract_seconds, 2), "extract_ratio_to_bound": round(extract_seconds / bound, 2),
+        "whole_run_s": round(run_seconds, 2), "whole_run_ratio_to_bound": round(run_seconds / bound, 2),
+        "whole_run_claims": len(report.claims),
+    }, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
