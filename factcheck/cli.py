@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -67,8 +68,13 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(**values)
 
 
+def _terminate(signum, frame) -> None:
+    raise SystemExit(128 + signum)  # unwinds like Ctrl-C, so the embedded server is stopped
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         settings = settings_from(args)
         result = pipeline.run(args.folder, settings)

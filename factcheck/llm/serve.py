@@ -9,7 +9,10 @@ Run as `python -m factcheck.llm.serve [--no-repack] <llama_cpp.server options>`.
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
+import time
 
 
 def cpu_has_amx() -> bool:
@@ -35,7 +38,20 @@ def disable_repacking() -> None:
     llama_cpp.llama_model_default_params = params
 
 
+def exit_with_parent(interval: float = 1.0) -> None:
+    """Stop this server when the process that started it is gone (even if it was killed)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
+
+
 def main() -> None:
+    exit_with_parent()
     if "--no-repack" in sys.argv:
         sys.argv.remove("--no-repack")
         disable_repacking()
