@@ -165,3 +165,80 @@ def _canonical(name: str, others: list[str], table: OfficeTable | None) -> str:
 
 def person_key(person: PersonMention) -> tuple[str, ...]:
     return name_tokens(person.name)
+
+
+WEEKDAY_NAMES = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+MONTH_NAMES = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+               "october", "november", "december"]
+
+
+def absolute(expression: str, anchor: dt.date | None) -> tuple[dt.date, dt.date] | None:
+    """The days a date expression can mean, given the article's date: 'last Tuesday' -> that Tuesday.
+
+    Returns (first, last) day, or None when the expression cannot be placed (a relative one with
+    no article date, or one this resolver does not read).
+    """
+    text = normalize(expression)
+    text = re.sub(r"^(?:on|in|during|by|since|until|from|of)\s+", "", text)
+    year = re.search(r"\b((?:19|20)\d{2})\b", text)
+    month = next((n for n, name in enumerate(MONTH_NAMES, 1) if re.search(rf"\b{name[:3]}", text)), None)
+    day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b(?!\d)", re.sub(r"\b(?:19|20)\d{2}\b", "", text))
+    if month and day:
+        y = int(year.group(1)) if year else _year_before(anchor, month, int(day.group(1)))
+        if y is None:
+            return None
+        try:
+            when = dt.date(y, month, int(day.group(1)))
+        except ValueError:
+            return None
+        return when, when
+    if month:
+        y = int(year.group(1)) if year else _year_before(anchor, month, 1)
+        return (_month_span(y, month)) if y else None
+    if year and not re.search(r"\d{4}s", text):
+        y = int(year.group(1))
+        return dt.date(y, 1, 1), dt.date(y, 12, 31)
+    return _relative(text, anchor) if anchor else None
+
+
+def _year_before(anchor: dt.date | None, month: int, day: int) -> int | None:
+    """The year of the latest (month, day) on or before the anchor: news reports the past."""
+    if anchor is None:
+        return None
+    return anchor.year if (month, day) <= (anchor.month, anchor.day) else anchor.year - 1
+
+
+def _month_span(year: int, month: int) -> tuple[dt.date, dt.date]:
+    first = dt.date(year, month, 1)
+    last = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    return first, last
+
+
+def _relative(text: str, anchor: dt.date) -> tuple[dt.date, dt.date] | None:
+    for n, name in enumerate(WEEKDAY_NAMES):
+        if name in text:
+            back = (anchor.weekday() - n) % 7
+            if text.startswith("last") and back == 0:
+                back = 7
+            if text.startswith("next"):
+                ahead = (n - anchor.weekday()) % 7 or 7
+                day = anchor + dt.timedelta(days=ahead)
+            else:
+                day = anchor - dt.timedelta(days=back)
+            return day, day
+    if text in ("yesterday",):
+        day = anchor - dt.timedelta(days=1)
+        return day, day
+    if text in ("today", "tonight"):
+        return anchor, anchor
+    week_start = anchor - dt.timedelta(days=anchor.weekday())
+    spans = {
+        "earlier this week": (week_start, anchor), "this week": (week_start, week_start + dt.timedelta(days=6)),
+        "last week": (week_start - dt.timedelta(days=7), week_start - dt.timedelta(days=1)),
+        "earlier this month": (anchor.replace(day=1), anchor), "this month": _month_span(anchor.year, anchor.month),
+        "last month": _month_span(*(anchor.year, anchor.month - 1) if anchor.month > 1 else (anchor.year - 1, 12)),
+        "earlier this year": (dt.date(anchor.year, 1, 1), anchor), "this year": (dt.date(anchor.year, 1, 1), anchor),
+        "last year": (dt.date(anchor.year - 1, 1, 1), dt.date(anchor.year - 1, 12, 31)),
+    }
+    text = re.sub(r"^(?:the|in the)\s+", "", text)
+    return spans.get(text)

@@ -154,3 +154,41 @@ def test_parts_of_a_group_and_other_months_are_not_lead_figures():
     assert run("31") == []  # '50 of the dead' and the April blast are not lead figures
     [flag] = run("44")
     assert flag.severity == "high" and '"31" and "44" cannot both hold' in flag.reason
+
+
+def test_relative_and_partial_dates_are_placed_on_the_article_date():
+    import datetime as dt
+
+    from factcheck.resolve import absolute
+
+    friday = dt.date(2020, 11, 6)
+    assert absolute("last Tuesday", friday) == (dt.date(2020, 11, 3),) * 2
+    assert absolute("on Thursday", friday) == (dt.date(2020, 11, 5),) * 2
+    assert absolute("October 30", friday) == (dt.date(2020, 10, 30),) * 2
+    assert absolute("the 19th of February", dt.date(2013, 3, 1)) == (dt.date(2013, 2, 19),) * 2
+    assert absolute("last month", friday) == (dt.date(2020, 10, 1), dt.date(2020, 10, 31))
+    assert absolute("earlier this week", friday) == (dt.date(2020, 11, 2), friday)
+    assert absolute("in 2013", None) == (dt.date(2013, 1, 1), dt.date(2013, 12, 31))
+    assert absolute("last Tuesday", None) is None and absolute("in recent weeks", friday) is None
+
+
+def statement(article: str, subject: str, predicate: str, date: str, quote: str) -> Claim:
+    start = quote.index(date)
+    return Claim(id=f"{article}{date}", article_id=article, sentence_index=0, line=1, subject=subject,
+                 predicate=predicate, date=date, date_span=Span(start=start, end=start + len(date)),
+                 quote=quote, span=Span(start=0, end=len(quote)))
+
+
+def test_the_same_happening_on_days_that_cannot_both_be_right():
+    from factcheck.checks.dates import check_dates
+
+    a = "Malian and French officials announced the joint operation on Thursday."
+    b = "Malian and French officials announced the operation on Monday."
+    claims = [statement("0.txt", "Malian and French officials", "announced the joint operation", "on Thursday", a),
+              statement("1.txt", "Malian and French officials", "announced the operation", "on Monday", b)]
+    [flag] = check_dates(corpus_of(a, b, dates=("2013-11-08", "2013-11-08"), claims=claims))
+    assert "(2013-11-07)" in flag.reason and "(2013-11-04)" in flag.reason
+    assert check_dates(corpus_of(a, b, claims=claims)) == []  # undated articles: weekdays cannot be placed
+    b_later = b.replace("Monday", "Thursday")
+    claims[1] = statement("1.txt", "Malian and French officials", "announced the operation", "on Thursday", b_later)
+    assert check_dates(corpus_of(a, b_later, dates=("2013-11-08", "2013-11-09"), claims=claims)) == []  # both 7 Nov

@@ -17,6 +17,7 @@ import re
 from ..models import Flag, QuantityRow
 from ..resolve import kind_of
 from .base import Corpus, location, make_flag
+from .dates import _days, claim_days
 
 SAME_EVENT_DAYS = 3
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
@@ -35,11 +36,13 @@ def quantity_rows(corpus: Corpus) -> list[QuantityRow]:
         if claim.number is None or claim.copied_from:
             continue
         date = corpus.dates[claim.article_id]
+        days = claim_days(corpus, claim)
+        when = claim.date + (f" ({_days(days)})" if days else "") if claim.date else None
         rows.append(QuantityRow(
             kind=claim_kind(corpus, claim), hedge=claim.number.hedge,
             article_id=claim.article_id, line=claim.line, text=claim.number.text,
             low=claim.number.low, high=claim.number.high, unit=claim.number.unit,
-            time=claim.date or (f"article date {date.day}" if date.day else "unknown"),
+            time=when or (f"article date {date.day}" if date.day else "unknown"),
             quote=claim.quote,
         ))
     return rows
