@@ -98,7 +98,7 @@ def check(report: Report, table: OfficeTable) -> Report:
     report.article_dates = list(dates.values())
     report.flags = run_all(corpus)
     report.quantities = quantity_rows(corpus)
-    report.entities = resolve.entities(report.candidates, report.claims, table)
+    report.entities = resolve.entities(report.candidates, table)
     return report
 
 

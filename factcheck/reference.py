@@ -64,7 +64,7 @@ class OfficeTable(BaseModel):
         exact = [t for t in self.terms if name_tokens(t.person) == wanted]
         if exact:
             return exact
-        partial = [t for t in self.terms if _is_part_of(wanted, name_tokens(t.person))]
+        partial = [t for t in self.terms if is_part_of(wanted, name_tokens(t.person))]
         return partial if len({t.person for t in partial}) == 1 else []
 
     def holders(self, position: str, day: dt.date) -> list[OfficeTerm]:
@@ -76,7 +76,7 @@ def name_tokens(name: str) -> tuple[str, ...]:
     return tuple(normalize(name).replace("-", " ").replace(".", " ").split())
 
 
-def _is_part_of(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
+def is_part_of(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
     """'Keita' and 'Ibrahim Boubacar' are parts of 'Ibrahim Boubacar Keita'; 'Boubacar' alone is not."""
     if len(part) >= len(whole):
         return False

@@ -9,8 +9,8 @@ import datetime as dt
 import re
 from collections import defaultdict
 
-from .models import Article, ArticleDate, Candidate, Claim, Entity, PersonMention
-from .reference import OfficeTable, _is_part_of, name_tokens
+from .models import Article, ArticleDate, Candidate, Entity
+from .reference import OfficeTable, is_part_of, name_tokens
 from .sentences import normalize
 
 DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d", "%m/%d/%Y", "%d/%m/%Y")
@@ -129,7 +129,7 @@ def _first(table: list[tuple[str, str]], text: str) -> str | None:
     return min(found)[2] if found else None
 
 
-def entities(candidates: list[Candidate], claims: list[Claim], table: OfficeTable | None = None) -> list[Entity]:
+def entities(candidates: list[Candidate], table: OfficeTable | None = None) -> list[Entity]:
     """People named in the articles, each with every form of their name and every title given."""
     mentions = [p for c in candidates for p in c.people]
     names = sorted({m.name for m in mentions}, key=lambda n: (-len(name_tokens(n)), n))
@@ -153,7 +153,7 @@ def entities(candidates: list[Candidate], claims: list[Claim], table: OfficeTabl
 def _canonical(name: str, others: list[str], table: OfficeTable | None) -> str:
     """The longest other name this one is a part of ('Keita' -> 'Ibrahim Boubacar Keita'), if unique."""
     tokens = name_tokens(name)
-    wholes = {o for o in others if _is_part_of(tokens, name_tokens(o))}
+    wholes = {o for o in others if is_part_of(tokens, name_tokens(o))}
     if len(wholes) == 1:
         return wholes.pop()
     if not wholes and table is not None:
@@ -162,9 +162,6 @@ def _canonical(name: str, others: list[str], table: OfficeTable | None) -> str:
             return terms[0].person
     return name
 
-
-def person_key(person: PersonMention) -> tuple[str, ...]:
-    return name_tokens(person.name)
 
 
 WEEKDAY_NAMES = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]

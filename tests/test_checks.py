@@ -120,7 +120,7 @@ def test_seed_flags_and_people(seeds):
     kinds = [(f.severity, f.kind) for f in run_all(corpus)]
     assert kinds == [("high", "title"), ("medium", "duplicate"), ("medium", "name"), ("medium", "name"),
                      ("low", "pronoun"), ("note", "total")]
-    keita = next(e for e in entities(candidates, [], load_table()) if e.name == "Ibrahim Boubacar Keita")
+    keita = next(e for e in entities(candidates, load_table()) if e.name == "Ibrahim Boubacar Keita")
     assert keita.variants == ["Ibrahim Boubacar", "Ibrahim Boubacar Keita", "Keita"]
 
 

@@ -38,7 +38,7 @@ def check_dates(corpus: Corpus) -> list[Flag]:
         if days and key:
             groups[key].append((claim, days))
     flags = []
-    for key, members in sorted(groups.items()):
+    for _, members in sorted(groups.items()):
         for i, (a, days_a) in enumerate(members):
             for b, days_b in members[i + 1:]:
                 if a.article_id != b.article_id and (days_a[1] < days_b[0] or days_b[1] < days_a[0]):

@@ -14,7 +14,7 @@ from collections import defaultdict
 from rapidfuzz.distance import OSA
 
 from ..models import Flag
-from ..reference import _is_part_of, name_tokens
+from ..reference import is_part_of, name_tokens
 from ..sentences import normalize
 from .base import Corpus, location, make_flag
 
@@ -42,7 +42,7 @@ def _partial_names(corpus: Corpus) -> list[Flag]:
             continue  # a surname alone is normal style
         wholes = {}
         for name in sorted(by_end[tokens[0]] | by_end[tokens[-1]]):
-            if _is_part_of(tokens, name_tokens(name)):
+            if is_part_of(tokens, name_tokens(name)):
                 wholes.setdefault(name_tokens(name), name)
         if len(wholes) != 1:
             continue
