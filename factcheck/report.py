@@ -72,13 +72,13 @@ def _quantities(report: Report) -> str:
     sections = ["## Quantities across articles\n\nNumbers of one kind side by side, with their time scope. "
                 "Counts about different operations or times are not contradictions; a conflict is flagged "
                 "only when two articles count the same kind for the same event."]
-    kinds = sorted({q.kind for q in report.quantities})
-    for kind in kinds:
-        rows = [f"**{kind}**", "", "| article | line | number | interval | counts | time | quote |",
-                "|---|---:|---|---|---|---|---|"]
-        for q in (q for q in report.quantities if q.kind == kind):
-            rows.append(f"| `{q.article_id}` | {q.line} | {q.text} | {_interval(q.low, q.high, q.hedge)} | {_cell(q.unit or '')} "
-                        f"| {_cell(q.time)} | {_cell(_clip(q.quote, 160))} |")
+    families = sorted({q.kind.split(":")[0] for q in report.quantities})
+    for family in families:  # 'killed', 'killed: civilians', 'killed: fighters' share one table
+        rows = [f"**{family}**", "", "| article | line | number | interval | counts | kind | time | quote |",
+                "|---|---:|---|---|---|---|---|---|"]
+        for q in (q for q in report.quantities if q.kind.split(":")[0] == family):
+            rows.append(f"| `{q.article_id}` | {q.line} | {q.text} | {_interval(q.low, q.high, q.hedge)} "
+                        f"| {_cell(q.unit or '')} | {q.kind} | {_cell(q.time)} | {_cell(_clip(q.quote, 160))} |")
         sections.append("\n".join(rows))
     return "\n\n".join(sections)
 
