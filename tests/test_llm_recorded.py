@@ -85,8 +85,8 @@ def test_seeds_end_to_end(endpoint, tmp_path, seeds):
     assert (title.kind, title.severity, title.locations[0].quote) == ("title", "high", "French Prime Minister Francois Hollande")
     assert title.evidence[0].startswith("François Hollande: President of France, 2012-05-15 to 2017-05-14")
     assert not [f for f in first.flags if f.kind == "quantity"]
-    troops = {q.article_id[:3] for q in first.quantities if q.kind == "troops"}
-    assert troops == {"000", "001", "002"}
+    troop_articles = {q.article_id[:3] for q in first.quantities if q.kind == "troops"}
+    assert troop_articles == {"000", "001", "002"}
 
     second = pipeline.run(seeds, settings)  # same cache: no model call, same report
     assert second.usage.calls == 0 and second.usage.cached == first.usage.calls - _reasks(first)
