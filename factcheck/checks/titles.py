@@ -50,8 +50,8 @@ def _against_reference(corpus: Corpus, article_id: str, person: PersonMention) -
     holders = _holders_then(corpus, position, earliest, latest)
     evidence += [f"{position} then: {t.describe()}" for t in holders]
     reason = (f"{person.name} is called {' '.join(filter(None, [person.affiliation, person.role]))}, "
-              f"but held no office of {position} {when}; the reference table lists "
-              f"{'; '.join(sorted({t.position for t in held}))} instead.")
+              f"but was not {position} {when}; the reference table has them as "
+              f"{'; '.join(sorted({t.position for t in held}))}.")
     return make_flag("title", "high", [location(corpus, article_id, person.start, person.end)], evidence, reason)
 
 
