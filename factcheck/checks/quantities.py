@@ -51,7 +51,7 @@ def quantity_rows(corpus: Corpus) -> list[QuantityRow]:
 def claim_kind(corpus: Corpus, claim) -> str:
     text = corpus.by_article[claim.article_id].text
     before = " ".join(text[claim.span.start:claim.number.span.start].split()[-4:])
-    after = " ".join(text[claim.number.span.end:claim.span.end].split()[:6])
+    after = " ".join(text[claim.number.span.end:claim.span.end].split()[:12])
     return kind_of(claim.number.unit, before, after)
 
 
