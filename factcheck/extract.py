@@ -30,7 +30,7 @@ from .sentences import normalize
 
 PROMPT = ("extract_claims", 1)
 # Bump when the validators change: cached answers (and cached failures) are keyed on it.
-VALIDATORS_VERSION = "2"
+VALIDATORS_VERSION = "3"
 STOPWORDS = set(
     "a an the of in on at to for from by with and or but as is are was were be been being has have had "
     "that this these those it its their his her they he she we who which what when where than then there "
@@ -65,15 +65,15 @@ class Grounded(BaseModel):
 
     @model_validator(mode="after")
     def _grounded(self, info: ValidationInfo):
-        source = (info.context or {}).get("source")
-        if source is None:
+        sources = info.context or {}
+        if "sentence" not in sources:
             return self
         for name, entry in self:
             name = type(self).model_fields[name].alias or name
             if isinstance(entry, BaseModel):
-                for field in ("subject", "counts"):
-                    check_grounded(getattr(entry, field, None), source, f"{name}.{field}", share=1.0)
-                check_grounded(getattr(entry, "object", None), source, f"{name}.object", share=0.5)
+                check_grounded(entry.subject, sources["subject"], f"{name}.subject", share=1.0)
+                check_grounded(getattr(entry, "counts", None), sources["sentence"], f"{name}.counts", share=1.0)
+                check_grounded(getattr(entry, "object", None), sources["sentence"], f"{name}.object", share=0.5)
         return self
 
 
@@ -163,8 +163,16 @@ def messages_for(candidate: Candidate, article: Article, system: str) -> list[di
     return [{"role": "system", "content": system}, {"role": "user", "content": "\n".join(lines)}]
 
 
-def validation_source(candidate: Candidate, article: Article) -> str:
-    return normalize(" ".join(filter(None, [article.title, candidate.context, candidate.sentence.text])))
+PRONOUN = re.compile(r"\b(?:he|she|they|his|her|their|him|them)\b", re.IGNORECASE)
+
+
+def validation_sources(candidate: Candidate, article: Article) -> dict[str, str]:
+    """What each field may copy from: the sentence; for the subject, also the context and title
+    when the sentence refers back with a pronoun ("He added that ..."), and only then, so a
+    statement is never put in the mouth of someone the sentence does not name."""
+    sentence = candidate.sentence.text
+    subject = [article.title, candidate.context, sentence] if PRONOUN.search(sentence) else [sentence]
+    return {"sentence": normalize(sentence), "subject": normalize(" ".join(filter(None, subject)))}
 
 
 # ---- from answer to claims -----------------------------------------------------------------
@@ -286,7 +294,7 @@ def extract_one(candidate: Candidate, article: Article, client: LLMClient) -> Ex
     model = answer_model(candidate)
     answer = client.ask(
         system, model, messages_for(candidate, article, system.text),
-        context={"source": validation_source(candidate, article)},
+        context=validation_sources(candidate, article),
         max_tokens=160 + 90 * len(candidate.quantities),
         salt=VALIDATORS_VERSION,
     )

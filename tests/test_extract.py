@@ -4,7 +4,7 @@ import pytest
 from pydantic import ValidationError
 
 from factcheck.candidates import inspect
-from factcheck.extract import answer_model, claims_from_answer, extract_all, messages_for, validation_source
+from factcheck.extract import answer_model, claims_from_answer, extract_all, messages_for, validation_sources
 from factcheck.llm.client import Answer
 from factcheck.models import Article, LLMUsage, Sentence
 from factcheck.sentences import mark_duplicates, split_article
@@ -37,13 +37,32 @@ def test_a_date_not_in_the_sentence_cannot_validate():
 
 def test_words_absent_from_the_sentence_are_rejected():
     c = candidate(TROOPS)
-    context = {"source": validation_source(c, Article(id="a.txt", path="a", text=TROOPS))}
+    context = validation_sources(c, Article(id="a.txt", path="a", text=TROOPS))
     answer = {"statement": {"subject": "troops", "predicate": "pursued the goal"},
               "4,000 troops": {"counts": "soldiers", "subject": "France", "predicate": "deployed"}}
     with pytest.raises(ValidationError, match="4,000 troops.counts uses words not in the sentence: soldiers"):
         answer_model(c).model_validate(answer, context=context)
     answer["4,000 troops"]["counts"] = "troops deployed from France"
     assert answer_model(c).model_validate(answer, context=context)
+
+
+def test_the_subject_comes_from_the_context_only_when_the_sentence_refers_back():
+    from factcheck.models import Sentence as S
+
+    context = "As rebels are pushed back, French Prime Minister Francois Hollande said the end is near."
+    article = Article(id="a.txt", path="a", text=context)
+    answer = {"statement": {"subject": "Francois Hollande", "predicate": "discovered rocket launchers"}}
+
+    def sources(text):
+        return validation_sources(inspect(S(article_id="a.txt", index=1, start=0, end=len(text), line=1, text=text),
+                                          S(article_id="a.txt", index=0, start=0, end=len(context), line=1,
+                                            text=context)), article)
+
+    no_pronoun = "Troops discovered rocket launchers in Bourem last Tuesday."
+    with pytest.raises(ValidationError, match="statement.subject uses words not in the sentence: francois, hollande"):
+        answer_model(candidate(no_pronoun)).model_validate(answer, context=sources(no_pronoun))
+    pronoun = "He added that troops discovered rocket launchers in Bourem."
+    assert answer_model(candidate(pronoun)).model_validate(answer, context=sources(pronoun))
 
 
 def test_claims_carry_role_number_span_and_exact_quote():
