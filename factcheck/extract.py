@@ -30,7 +30,7 @@ from .sentences import normalize
 
 PROMPT = ("extract_claims", 1)
 # Bump when the validators change: cached answers (and cached failures) are keyed on it.
-VALIDATORS_VERSION = "3"
+VALIDATORS_VERSION = "4"
 STOPWORDS = set(
     "a an the of in on at to for from by with and or but as is are was were be been being has have had "
     "that this these those it its their his her they he she we who which what when where than then there "
@@ -163,7 +163,7 @@ def messages_for(candidate: Candidate, article: Article, system: str) -> list[di
     return [{"role": "system", "content": system}, {"role": "user", "content": "\n".join(lines)}]
 
 
-PRONOUN = re.compile(r"\b(?:he|she|they|his|her|their|him|them)\b", re.IGNORECASE)
+PRONOUN = re.compile(r"\b(?:he|she|they|his|her|their|him|them|those|these)\b", re.IGNORECASE)
 
 
 def validation_sources(candidate: Candidate, article: Article) -> dict[str, str]:
