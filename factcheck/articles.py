@@ -80,6 +80,7 @@ def _from_text(text: str, name: str, path: str, markdown: bool) -> Article:
         date=_str(meta.get("date")),
         text=body,
         body_offset=max(offset, 0),
+        header_lines=text[: max(offset, 0)].count("\n"),
     )
 
 

@@ -30,6 +30,7 @@ class Article(BaseModel):
     date: str | None = None
     text: str
     body_offset: int = Field(0, description="where the body starts in the file (after front matter)")
+    header_lines: int = Field(0, description="lines of front matter above the body, so line numbers point into the file")
 
 
 class SkippedFile(BaseModel):

@@ -22,7 +22,6 @@ def _segmenter() -> pysbd.Segmenter:
 
 def split_article(article: Article) -> list[Sentence]:
     """Sentences of one article, in order, with character offsets and 1-based lines."""
-    header_lines = _header_lines(article)
     sentences: list[Sentence] = []
     line_start = 0
     for line_no, line in enumerate(article.text.split("\n"), 1):
@@ -33,23 +32,12 @@ def split_article(article: Article) -> list[Sentence]:
                     index=len(sentences),
                     start=line_start + start,
                     end=line_start + end,
-                    line=header_lines + line_no,
+                    line=article.header_lines + line_no,
                     text=line[start:end],
                 )
             )
         line_start += len(line) + 1
     return sentences
-
-
-def _header_lines(article: Article) -> int:
-    """Lines of front matter before the body, so line numbers point into the file."""
-    if not article.body_offset:
-        return 0
-    try:
-        with open(article.path, encoding="utf-8-sig") as handle:
-            return handle.read()[: article.body_offset].count("\n")
-    except OSError:
-        return 0
 
 
 def _line_spans(line: str) -> list[tuple[int, int]]:

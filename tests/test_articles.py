@@ -21,6 +21,10 @@ def test_markdown_front_matter_gives_metadata_and_offsets(tmp_path):
     assert article.text.startswith("Ten soldiers died.")
     raw = (tmp_path / "a.md").read_text()
     assert raw[article.body_offset:] == article.text
+    assert article.header_lines == 5
+    from factcheck.sentences import split_article
+
+    assert split_article(article)[0].line == 6  # the line in the file, front matter counted
 
 
 def test_jsonl_records_become_articles(tmp_path):

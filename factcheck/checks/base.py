@@ -21,14 +21,10 @@ class Corpus:
 
     def __post_init__(self) -> None:
         self.by_article = {a.id: a for a in self.articles}
-        self._header = {}
-        for sentence in self.sentences:  # lines of front matter above the article text
-            text = self.by_article[sentence.article_id].text
-            self._header.setdefault(sentence.article_id, sentence.line - text.count("\n", 0, sentence.start) - 1)
 
     def line_of(self, article_id: str, offset: int) -> int:
-        text = self.by_article[article_id].text
-        return text.count("\n", 0, offset) + 1 + self._header.get(article_id, 0)
+        article = self.by_article[article_id]
+        return article.text.count("\n", 0, offset) + 1 + article.header_lines
 
 
 def location(corpus: Corpus, article_id: str, start: int, end: int) -> Location:
