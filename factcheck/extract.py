@@ -324,7 +324,7 @@ def extract_all(candidates: list[Candidate], articles: dict[str, Article], clien
             results.append(done[candidate.sentence.ref])
             continue
         first = done.get(source)
-        if first is None:  # the first occurrence was not check-worthy on its own: cannot happen for verbatim text
+        if first is None:  # the repeat differs in case or quotes and only it was check-worthy: ask for it
             results.append(run(candidate))
             continue
         results.append(Extraction(

@@ -42,9 +42,9 @@ def run(source: Path, settings: Settings) -> Report:
     """Run every stage on a folder of articles and return the report's content."""
     articles, skipped = load_folder(source)
     sentences = sentences_stage.mark_duplicates([s for a in articles for s in sentences_stage.split_article(a)])
-    chosen = candidates_stage.select(sentences)
     if not sentences:
         raise InputError(f"no sentences found in {source}")
+    chosen = candidates_stage.select(sentences)
     if settings.extractor == "rules":
         from .extract import rule_claims
 
