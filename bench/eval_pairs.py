@@ -3,7 +3,8 @@
 Each pair is run as two small articles of the same date through the whole pipeline: the claim
 (for PropSegmEnt, the sentence the claim proposition comes from) and the evidence (the sentence
 that supports or contradicts it, else the whole passage). A pair is predicted to conflict when a
-cross-article flag (`quantity`, `date`, `title`) names both articles. Positive = REFUTES
+cross-article flag that says the two cannot both hold (`figure`, `date`, `title`, and
+`quantity` at high severity; a medium one says the hedges could reconcile them) names both. Positive = REFUTES
 (VitaminC) or contradicts (PropSegmEnt); NOT_ENOUGH_INFO counts as negative. Scores are given
 for all pairs and per phenomenon tag (number, date, title_role); a pair can carry several tags.
 The 12 cross-language PropSegmEnt contradictions (all gold "contradicts" or close to it) are
@@ -35,7 +36,7 @@ SETS = {
     "propsegment_pairs": "propsegment_wiki_crossdoc_numeric.jsonl",
 }
 CONTRADICTIONS = "propsegment_wiki_crossdoc_contradictions.jsonl"
-CONFLICT_KINDS = {"quantity", "date", "title"}
+CONFLICT_KINDS = {"quantity", "figure", "date", "title"}
 DATE = "2020-01-01"
 
 
@@ -52,7 +53,8 @@ def predicts_conflict(claim: str, evidence: str, settings: Settings) -> tuple[bo
         for name, text in (("claim", claim), ("evidence", evidence)):
             (Path(tmp) / f"{name}.md").write_text(f"---\ndate: {DATE}\n---\n{text}\n", encoding="utf-8")
         report = pipeline.run(Path(tmp), settings)
-    hits = [f for f in report.flags if f.kind in CONFLICT_KINDS and len({loc.article_id for loc in f.locations}) == 2]
+    hits = [f for f in report.flags if f.kind in CONFLICT_KINDS and len({loc.article_id for loc in f.locations}) == 2
+            and not (f.kind == "quantity" and f.severity != "high")]  # medium: hedges could reconcile them
     return bool(hits), [f.kind for f in hits]
 
 

@@ -175,7 +175,7 @@ class Flag(BaseModel):
     """One thing a reviewer should look at, with the evidence and the reason."""
 
     id: str = Field(description="stable across runs of the same input")
-    kind: Literal["title", "quantity", "date", "name", "duplicate", "pronoun", "weekday", "total"]
+    kind: Literal["title", "quantity", "figure", "date", "name", "duplicate", "pronoun", "weekday", "total"]
     severity: Severity
     locations: list[Location]
     evidence: list[str] = Field(description="the other article's quote or the reference row")

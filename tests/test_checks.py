@@ -6,6 +6,7 @@ from factcheck.articles import load_folder
 from factcheck.candidates import select
 from factcheck.checks import Corpus, run_all
 from factcheck.checks.duplicates import check_duplicates
+from factcheck.checks.figures import check_figures
 from factcheck.checks.names import check_names
 from factcheck.checks.quantities import check_quantities
 from factcheck.checks.titles import check_titles
@@ -98,6 +99,40 @@ def test_counts_of_one_event_that_disagree_are_flagged_only_when_dated_together(
     assert [loc.quote for loc in flag.locations] == [a, b]
     assert check_quantities(corpus_of(a, b, dates=("2017-10-10", "2017-12-01"), claims=claims)) == []
     assert check_quantities(corpus_of(a, b, claims=claims)) == []  # undated: shown side by side, not flagged
+
+
+def rule_claims_of(corpus: Corpus) -> list[Claim]:
+    from factcheck.extract import rule_claims
+
+    return [c for candidate in corpus.candidates for c in rule_claims(candidate).claims]
+
+
+def test_figures_about_one_named_thing_that_cannot_both_hold():
+    days = ("2020-01-01", "2020-01-02")
+    claim = "Based on 177 reviews, The Grey scored over 79% on Rotten Tomatoes."
+    evidence = "The Grey holds a 79% rating on Rotten Tomatoes based on 177 reviews."
+    corpus = corpus_of(claim, evidence, dates=days)
+    corpus.claims = rule_claims_of(corpus)
+    [flag] = check_figures(corpus)
+    assert flag.kind == "figure" and [loc.quote for loc in flag.locations] == [claim, evidence]
+    assert '"over 79" and "79" cannot both hold' in flag.reason
+    agreeing = corpus_of("The Grey scored 79% on Rotten Tomatoes.", evidence, dates=days)
+    agreeing.claims = rule_claims_of(agreeing)
+    assert check_figures(agreeing) == []
+    undated = corpus_of(claim, evidence)
+    undated.claims = rule_claims_of(undated)
+    assert check_figures(undated) == []
+
+
+def test_figures_of_other_years_parts_and_model_numbers_are_not_compared():
+    days = ("2020-01-01", "2020-01-01")
+    cases = [("Mexico scored 52 goals in 2011.", "Mexico scored 60 goals in 2014."),
+             ("Ohio was one of 49 states in the list of Hawaii.", "In the list of Hawaii, 49 of the 50 states were named."),
+             ("The first Boeing 787-8 Dreamliner flew in Seattle.", "The Boeing 787 Dreamliner flew in Seattle.")]
+    for a, b in cases:
+        corpus = corpus_of(a, b, dates=days)
+        corpus.claims = rule_claims_of(corpus)
+        assert check_figures(corpus) == [], (a, b)
 
 
 def test_article_date_metadata_or_inferred_window():

@@ -10,12 +10,13 @@ from ..models import SEVERITY_ORDER, Flag
 from .base import Corpus
 from .dates import check_dates
 from .duplicates import check_duplicates
+from .figures import check_figures
 from .names import check_names
 from .quantities import check_quantities
 from .titles import check_titles
 from .within import check_pronouns, check_totals, check_weekdays
 
-CHECKS = [check_titles, check_quantities, check_dates, check_names, check_duplicates, check_pronouns, check_weekdays, check_totals]
+CHECKS = [check_titles, check_quantities, check_figures, check_dates, check_names, check_duplicates, check_pronouns, check_weekdays, check_totals]
 
 
 def run_all(corpus: Corpus) -> list[Flag]:

@@ -1,0 +1,125 @@
+"""Figures: the same measure of the same named thing given as values that cannot both hold.
+
+The quantity check covers counts of people (killed, wounded, troops) per event; this one covers
+every other figure: scores, sums, shares, goals, votes. Two number claims from different
+articles are about the same measure when their sentences name a common proper noun ("The Grey",
+"Hernández") and their units start with the same word ("% rating" and "%", "goals"). They
+conflict when their value ranges, hedges included ("over 79" is 79 to infinity), do not
+overlap, and neither article also gives the other's figure about that name. Numbers that are
+part of a name ("Boeing 787-8") are not figures. Figures are compared only between
+articles dated within `SAME_EVENT_DAYS` of each other, and not when the two sentences name
+different years (a 2011 figure and a 2014 figure are two facts).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+
+from ..models import Claim, Flag
+from ..sentences import normalize
+from .base import Corpus, location, make_flag
+from .quantities import COMPARED_ACTIONS, SAME_EVENT_DAYS, _disjoint, claim_kind
+
+NAME_WORD = re.compile(r"(?<![\w-])[A-Z][\w'’-]*[a-zà-ÿ][\w'’-]*")
+MODEL_NUMBER = re.compile(r"(?<![.!?]\s)\b[A-Z][A-Za-z]*\s*$")
+YEAR = re.compile(r"\b(?:1[6-9]|20)\d{2}\b")
+NOT_NAMES = {
+    "the", "a", "an", "as", "in", "on", "at", "of", "by", "for", "from", "with", "after", "before", "based",
+    "it", "he", "she", "they", "his", "her", "their", "this", "that", "there", "these", "those", "its", "according",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "but", "and",
+}
+
+
+def check_figures(corpus: Corpus) -> list[Flag]:
+    groups: dict[tuple[str, str], list[Claim]] = defaultdict(list)
+    for claim in corpus.claims:
+        unit = _unit_head(corpus, claim)
+        if unit is None or claim_kind(corpus, claim).startswith(COMPARED_ACTIONS):
+            continue
+        for name in _names(claim.quote):
+            groups[(name, unit)].append(claim)
+    values = _values_by_name(corpus)
+    flags, seen = [], set()
+    for (name, unit), claims in sorted(groups.items()):
+        for i, a in enumerate(claims):
+            for b in claims[i + 1:]:
+                pair = tuple(sorted((a.id, b.id)))
+                if pair in seen or not _comparable(corpus, a, b):
+                    continue
+                if _disjoint(a.number, b.number) and not _agrees(values, claims, b.article_id, name, a) \
+                        and not _agrees(values, claims, a.article_id, name, b):
+                    seen.add(pair)
+                    flags.append(_flag(corpus, a, b, name, unit))
+    return flags
+
+
+def _unit_head(corpus: Corpus, claim: Claim) -> str | None:
+    number = claim.number
+    if number is None or claim.copied_from or number.low is None or number.hedge == "vague" or not number.unit:
+        return None
+    text = corpus.by_article[claim.article_id].text
+    if MODEL_NUMBER.search(text[max(claim.span.start, number.span.start - 30):number.span.start]) \
+            or text[number.span.end:number.span.end + 1] == "-":
+        return None  # part of a name ("Boeing 787-8", "Windows 10"), not a measure
+    words = normalize(number.unit).replace("%", " % ").split()
+    if not words:
+        return None
+    head = words[0]
+    return head[:-1] if head.endswith("s") and len(head) > 3 else head
+
+
+def _names(sentence: str) -> set[str]:
+    """Capitalised words other than the first word of the sentence, function words and calendar names."""
+    found = set()
+    for match in NAME_WORD.finditer(sentence):
+        word = match.group(0).strip("'’-")
+        if match.start() == 0 or word.lower() in NOT_NAMES or len(word) < 3:
+            continue
+        found.add(word.lower())
+    return found
+
+
+def _comparable(corpus: Corpus, a: Claim, b: Claim) -> bool:
+    if a.article_id == b.article_id:
+        return False
+    day_a, day_b = corpus.dates[a.article_id].day, corpus.dates[b.article_id].day
+    if not day_a or not day_b:
+        return False
+    if abs((dt.date.fromisoformat(day_a) - dt.date.fromisoformat(day_b)).days) > SAME_EVENT_DAYS:
+        return False
+    years_a, years_b = set(YEAR.findall(a.quote)), set(YEAR.findall(b.quote))
+    return not (years_a and years_b and not years_a & years_b)
+
+
+def _values_by_name(corpus: Corpus) -> dict[tuple[str, str], set[float]]:
+    """Per (article, name): the exact figures its sentences naming that name give, whatever the unit."""
+    values: dict[tuple[str, str], set[float]] = defaultdict(set)
+    for claim in corpus.claims:
+        number = claim.number
+        if number is not None and number.value is not None and number.low == number.high:
+            for name in _names(claim.quote):
+                values[(claim.article_id, name)].add(number.value)
+    return values
+
+
+def _agrees(values: dict, group: list[Claim], article_id: str, name: str, claim: Claim) -> bool:
+    """The other article also gives a figure that fits `claim`: for an exact one, the same figure
+    about that name in any unit ("49 of the 50 states" gives 49); for a hedged one, a figure of
+    the same measure inside its range."""
+    number = claim.number
+    if number.low == number.high:
+        return number.value in values.get((article_id, name), ())
+    return any(o.article_id == article_id and o.number.low is not None and o.number.high is not None
+               and number.low <= o.number.low and o.number.high <= number.high for o in group)
+
+
+def _flag(corpus: Corpus, a: Claim, b: Claim, name: str, unit: str) -> Flag:
+    where = [location(corpus, c.article_id, c.number.span.start, c.number.span.end) for c in (a, b)]
+    for loc, claim in zip(where, (a, b)):
+        loc.quote = claim.quote
+    reason = (f"Both articles give a \"{unit}\" figure in a sentence about \"{name.title()}\": "
+              f"\"{a.number.text}\" and \"{b.number.text}\" cannot both hold.")
+    return make_flag("figure", "medium", where, [f"{b.article_id} line {b.line}: \"{b.quote}\""], reason)
