@@ -2,8 +2,11 @@
 
     python bench/evaluate.py [--eval ../shared/eval]
 
-Runs the rules-based scorers (no model): casualty-count conflicts on the news clusters and
-candidate selection on ClaimBuster. A set whose file is absent is reported as skipped.
+Runs the scorers with the rules extractor (no model, so it takes seconds): casualty-count
+conflicts on the news clusters, candidate selection on ClaimBuster, claim decomposition on
+PropSegmEnt, and conflict detection on the VitaminC and PropSegmEnt pairs by phenomenon.
+A set whose file is absent is reported as skipped. The model's figures come from the scripts
+themselves with `--extractor llm` (see docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from pathlib import Path
 
 import eval_claimbuster
 import eval_clusters
+import eval_decomposition
+import eval_pairs
 
 from factcheck.settings import Settings
 
@@ -48,6 +53,30 @@ def main() -> int:
                      f"| {result['precision']} | {result['recall']} | {result['f1']} | selected: {shares} |")
     else:
         table.append(f"| candidate selection | skipped: {claimbuster} not found | | | | |")
+    propositions = args.eval / eval_decomposition.DEFAULT_DATA.name
+    if propositions.is_file():
+        result = eval_decomposition.evaluate(_rows(propositions), Settings(extractor="rules", progress=False), 0.5)
+        table.append(f"| claim decomposition (propositions) | PropSegmEnt, {result['sentences']} sentences, "
+                     f"{result['gold']} propositions | {result['precision']} | {result['recall']} | {result['f1']} "
+                     f"| {result['claims']} claims |")
+    else:
+        table.append(f"| claim decomposition | skipped: {propositions} not found | | | | |")
+    pairs = eval_pairs.run_all(args.eval, Settings(extractor="rules", progress=False))
+    for name, label in (("vitaminc", "VitaminC"), ("propsegment_pairs", "PropSegmEnt pairs")):
+        result = pairs[name]
+        if "skipped" in result:
+            table.append(f"| conflicts, {label} | skipped: {result['skipped']} not found | | | | |")
+            continue
+        for group in ("all", "number", "date", "title_role"):
+            row = result.get(group)
+            if row:
+                table.append(f"| conflicts ({group}), REFUTES positive | {label}, {result['pairs']} pairs "
+                             f"| {row['precision']} | {row['recall']} | {row['f1']} | tp {row['tp']} fp {row['fp']} "
+                             f"fn {row['fn']} |")
+    found = pairs["propsegment_contradictions"]
+    if "skipped" not in found:
+        table.append(f"| contradictions found | PropSegmEnt cross-language, {found['contradictions']} | | "
+                     f"{found['share']} | | {found['found']} of {found['contradictions']} |")
     print("\n".join(table))
     return 0
 

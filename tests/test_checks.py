@@ -5,6 +5,7 @@ from __future__ import annotations
 from factcheck.articles import load_folder
 from factcheck.candidates import select
 from factcheck.checks import Corpus, run_all
+from factcheck.checks.dates import check_years
 from factcheck.checks.duplicates import check_duplicates
 from factcheck.checks.figures import check_figures
 from factcheck.checks.names import check_names
@@ -133,6 +134,25 @@ def test_figures_of_other_years_parts_and_model_numbers_are_not_compared():
         corpus = corpus_of(a, b, dates=days)
         corpus.claims = rule_claims_of(corpus)
         assert check_figures(corpus) == [], (a, b)
+
+
+def test_background_years_that_cannot_both_hold():
+    days = ("2020-01-01", "2020-01-01")
+    hosted = "The city previously hosted Super Bowl XXVI, in 1992."
+    season = "It came after Super Bowl XXVI at the Metrodome during the 1991 season."
+    [flag] = check_years(corpus_of(hosted, season, dates=days))
+    assert flag.kind == "date" and [loc.quote for loc in flag.locations] == [hosted, season]
+    assert '"in 1992" in one cannot be "1991"' in flag.reason
+    released = "Guilty Gear was first released in Japan on May 14, 1998 for the PlayStation."
+    assert check_years(corpus_of("Guilty Gear was first released in Japan before 1998.", released, dates=days))
+    assert not check_years(corpus_of("Guilty Gear was first released in Japan in 1998.", released, dates=days))
+
+
+def test_dates_of_the_news_itself_are_not_compared_by_year():
+    a = "Rebels attacked Aleppo on 24 September 2016, the monitor said."
+    b = "Rebels attacked Aleppo on 6 September 2016, the monitor said."
+    assert check_years(corpus_of(a, b, dates=("2016-09-25", "2016-09-25"))) == []
+    assert check_years(corpus_of(a, b, dates=("2020-01-01", "2020-01-01")))  # years later: background
 
 
 def test_article_date_metadata_or_inferred_window():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..models import SEVERITY_ORDER, Flag
 from .base import Corpus
-from .dates import check_dates
+from .dates import check_dates, check_years
 from .duplicates import check_duplicates
 from .figures import check_figures
 from .names import check_names
@@ -16,7 +16,7 @@ from .quantities import check_quantities
 from .titles import check_titles
 from .within import check_pronouns, check_totals, check_weekdays
 
-CHECKS = [check_titles, check_quantities, check_figures, check_dates, check_names, check_duplicates, check_pronouns, check_weekdays, check_totals]
+CHECKS = [check_titles, check_quantities, check_figures, check_dates, check_years, check_names, check_duplicates, check_pronouns, check_weekdays, check_totals]
 
 
 def run_all(corpus: Corpus) -> list[Flag]:

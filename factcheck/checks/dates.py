@@ -5,14 +5,23 @@ article of 2013-02-22 is 2013-02-19; "October 30" takes the article's year). Two
 claims from different articles are about the same happening when their subjects have the same
 content words and their predicates the same first word ("announced", "killed"); their dates
 disagree when the day ranges do not overlap. Claims that cannot be placed are not compared.
+
+`check_years` needs no model. It compares background dates: dates with a written year ("in
+1992", "before 1998", "after 2002") that end at least `BACKGROUND_DAYS` before their article's
+date (or any such date in an undated article). Two sentences of different articles date the same
+thing when they share a capitalised word and a word within `NEAR` words of each date; they
+disagree when no date of the other sentence fits. "before" and "after" open a date into a range.
+Dates around the article's own date are the news itself: an article reports several events, and
+the claim check above, which knows who did what, compares those.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 
-from ..models import Claim, Flag
+from ..models import Candidate, Claim, Flag
 from ..resolve import absolute, window
 from ..sentences import normalize
 from .base import Corpus, location, make_flag
@@ -64,3 +73,101 @@ def _flag(corpus: Corpus, a: Claim, days_a, b: Claim, days_b) -> Flag:
 
 def _days(days: tuple[dt.date, dt.date]) -> str:
     return days[0].isoformat() if days[0] == days[1] else f"{days[0].isoformat()} to {days[1].isoformat()}"
+
+
+YEAR_IN = re.compile(r"\b(?:1[5-9]|20)\d{2}\b")
+OPEN_BEFORE = re.compile(r"\b(?:before|prior to|until|till|by)\s*$", re.IGNORECASE)
+OPEN_AFTER = re.compile(r"\b(?:after)\s*$", re.IGNORECASE)
+FAR = (dt.date(1, 1, 1), dt.date(9999, 12, 31))
+NEAR = 6  # words either side of a date that say what it dates
+BACKGROUND_DAYS = 365
+DatedSpan = tuple[str, tuple[dt.date, dt.date], frozenset[str]]
+
+
+def check_years(corpus: Corpus) -> list[Flag]:
+    from .figures import _names  # one reading of proper nouns for both checks
+
+    dated = []
+    for candidate in corpus.candidates:
+        if candidate.sentence.duplicate_of:
+            continue
+        names = _names(candidate.sentence.text)
+        spans = _year_spans(candidate, names, _background_end(corpus, candidate.sentence.article_id))
+        if spans and names:
+            dated.append((candidate, spans, names))
+    by_name: dict[str, list[int]] = defaultdict(list)
+    for i, (_, _, names) in enumerate(dated):
+        for name in names:
+            by_name[name].append(i)
+    flags, seen = [], set()
+    for members in by_name.values():
+        for x, i in enumerate(members):
+            for j in members[x + 1:]:
+                if (i, j) not in seen:
+                    seen.add((i, j))
+                    flags.extend(_year_conflicts(corpus, dated[i], dated[j]))
+    return flags
+
+
+def _background_end(corpus: Corpus, article_id: str) -> dt.date:
+    """Dates ending after this day are the article's news, not background."""
+    earliest, _ = window(corpus.dates[article_id])
+    return earliest - dt.timedelta(days=BACKGROUND_DAYS) if earliest else FAR[1]
+
+
+def _year_spans(candidate: Candidate, names: set[str], background_end: dt.date) -> list[DatedSpan]:
+    """The candidate's dates that carry a year: (text, day range, the words around it).
+
+    "before"/"by" and "after" open the range; the words within `NEAR` words of the date, less
+    names and function words, say what happened then ("released", "merged", "xxvi").
+    """
+    text, start = candidate.sentence.text, candidate.sentence.start
+    spans = []
+    for date in candidate.dates:
+        days = absolute(date.text, None) if YEAR_IN.search(date.text) else None
+        if days is None or days[1] > background_end:
+            continue
+        left, right = text[:date.start - start], text[date.end - start:]
+        lead = left + " " + date.text.split()[0] if date.text.split()[0].lower() in ("before", "by", "after") else left
+        if OPEN_BEFORE.search(lead):
+            days = (FAR[0], days[0] - dt.timedelta(days=1))
+        elif OPEN_AFTER.search(lead):
+            days = (days[1] + dt.timedelta(days=1), FAR[1])
+        near = _content(left)[-NEAR:] + _content(right)[:NEAR]
+        spans.append((date.text, days, frozenset(w for w in near if w not in names)))
+    return spans
+
+
+def _content(text: str) -> list[str]:
+    words = re.findall(r"[a-z]+", normalize(text))
+    return [w for w in words if len(w) > 3 and w not in STOP and w not in MONTHS]
+
+
+MONTHS = {"january", "february", "march", "april", "june", "july", "august", "september", "october", "november",
+          "december", "before", "after", "since", "during", "season", "year", "years", "then", "from", "with"}
+
+
+def _year_conflicts(corpus: Corpus, a, b) -> list[Flag]:
+    """A date of one article said of the same thing as a date of the other (words around them in
+    common), when no date of the other's sentence can match it."""
+    (ca, spans_a, _), (cb, spans_b, _) = a, b
+    if ca.sentence.article_id == cb.sentence.article_id:
+        return []
+    for one, other, first, second in ((spans_a, spans_b, ca, cb), (spans_b, spans_a, cb, ca)):
+        for text, days, near in one:
+            related = [(t, d) for t, d, n in other if near & n]
+            if related and not any(_overlap(days, d) for _, d, _ in other):
+                return [_years_flag(corpus, first, text, second, [t for t, _ in related])]
+    return []
+
+
+def _overlap(x, y) -> bool:
+    return not (x[1] < y[0] or y[1] < x[0])
+
+
+def _years_flag(corpus: Corpus, a: Candidate, date_a: str, b: Candidate, dates_b: list[str]) -> Flag:
+    where = [location(corpus, c.sentence.article_id, c.sentence.start, c.sentence.end) for c in (a, b)]
+    others = " or ".join(f'"{d}"' for d in dates_b)
+    reason = f'The two articles date the same thing differently: "{date_a}" in one cannot be {others} in the other.'
+    return make_flag("date", "medium", where, [f"{b.sentence.article_id} line {b.sentence.line}: \"{b.sentence.text}\""],
+                     reason)

@@ -2,8 +2,9 @@
 
 The quantity check covers counts of people (killed, wounded, troops) per event; this one covers
 every other figure: scores, sums, shares, goals, votes. Two number claims from different
-articles are about the same measure when their sentences name a common proper noun ("The Grey",
-"Hernández") and their units start with the same word ("% rating" and "%", "goals"). They
+articles are about the same measure when their sentences have two capitalised words in common
+("The Grey ... Rotten Tomatoes") and their units start with the same word ("% rating" and "%",
+"goals"); one common word ("Syria", "Japan") names a place too often to tell two measures apart. They
 conflict when their value ranges, hedges included ("over 79" is 79 to infinity), do not
 overlap, and neither article also gives the other's figure about that name. Numbers that are
 part of a name ("Boeing 787-8") are not figures. Figures are compared only between
@@ -47,7 +48,7 @@ def check_figures(corpus: Corpus) -> list[Flag]:
         for i, a in enumerate(claims):
             for b in claims[i + 1:]:
                 pair = tuple(sorted((a.id, b.id)))
-                if pair in seen or not _comparable(corpus, a, b):
+                if pair in seen or not _comparable(corpus, a, b) or len(_names(a.quote) & _names(b.quote)) < 2:
                     continue
                 if _disjoint(a.number, b.number) and not _agrees(values, claims, b.article_id, name, a) \
                         and not _agrees(values, claims, a.article_id, name, b):
@@ -68,6 +69,8 @@ def _unit_head(corpus: Corpus, claim: Claim) -> str | None:
     if not words:
         return None
     head = words[0]
+    if head != "%" and not head.isalpha():
+        return None
     return head[:-1] if head.endswith("s") and len(head) > 3 else head
 
 
