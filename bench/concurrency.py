@@ -32,18 +32,24 @@ from factcheck.settings import Settings
 
 
 def _answer(request: dict) -> dict:
+    """A reply that fits the request's schema, in the form asked for (structured output or tool call)."""
     sentence = request["messages"][-1]["content"].split("Sentence: ", 1)[1].splitlines()[0]
     word = re.findall(r"[A-Za-z]{4,}", sentence)[0]
-    tool = request["tools"][0]["function"]
-    keys = [k for k in tool["parameters"]["required"] if k != "statement"]
+    if "tools" in request:
+        name, schema = request["tools"][0]["function"]["name"], request["tools"][0]["function"]["parameters"]
+    else:
+        name, schema = None, request["response_format"]["json_schema"]["schema"]
+    keys = [k for k in schema["required"] if k != "statement"]
     entry = {"counts": word, "subject": word, "predicate": "is"}
-    arguments = {"statement": {"subject": word, "predicate": "is"}} | {k: entry for k in keys}
+    arguments = json.dumps({"statement": {"subject": word, "predicate": "is"}} | {k: entry for k in keys})
+    if name is None:
+        message, finish = {"role": "assistant", "content": arguments}, "stop"
+    else:
+        message, finish = {"role": "assistant", "content": None, "tool_calls": [
+            {"id": "call_0", "type": "function", "function": {"name": name, "arguments": arguments}}]}, "tool_calls"
     return {
         "id": "stub", "object": "chat.completion", "created": 0, "model": request["model"],
-        "choices": [{"index": 0, "finish_reason": "tool_calls", "message": {
-            "role": "assistant", "content": None,
-            "tool_calls": [{"id": "call_0", "type": "function",
-                            "function": {"name": tool["name"], "arguments": json.dumps(arguments)}}]}}],
+        "choices": [{"index": 0, "finish_reason": finish, "message": message}],
         "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
     }
 
@@ -85,12 +91,13 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--delay", type=float, default=0.2)
+    parser.add_argument("--mode", choices=["json_schema", "tools"], default="json_schema")
     args = parser.parse_args()
     port = free_port()
     stub = multiprocessing.Process(target=serve, args=(port, args.delay), daemon=True)
     stub.start()
     time.sleep(0.5)
-    settings = Settings(base_url=f"http://127.0.0.1:{port}/v1", model="stub", concurrency=args.concurrency,
+    settings = Settings(base_url=f"http://127.0.0.1:{port}/v1", model="stub", concurrency=args.concurrency, mode=args.mode,
                         use_cache=False, progress=False)
     try:
         with tempfile.TemporaryDirectory() as tmp:
@@ -113,7 +120,7 @@ def main() -> int:
     bound = calls * args.delay / args.concurrency
     print(json.dumps({
         "articles": args.articles, "calls": calls, "failed": sum(1 for r in results if r.error),
-        "concurrency": args.concurrency, "delay_s": args.delay, "bound_s": round(bound, 2),
+        "mode": args.mode, "concurrency": args.concurrency, "delay_s": args.delay, "bound_s": round(bound, 2),
         "extract_stage_s": round(extract_seconds, 2), "extract_ratio_to_bound": round(extract_seconds / bound, 2),
         "whole_run_s": round(run_seconds, 2), "whole_run_ratio_to_bound": round(run_seconds / bound, 2),
         "whole_run_claims": len(report.claims),

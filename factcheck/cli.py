@@ -35,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="'rules' makes claims from the rule-found numbers and titles alone, with no model")
     run.add_argument("--reference", type=Path, action="append", default=[],
                      help="an office-holder CSV to add to the shipped table (same columns); repeatable")
-    run.add_argument("--mode", choices=["tools", "json_schema", "json"], default="tools", help="instructor mode")
+    run.add_argument("--mode", choices=["json_schema", "tools", "json"], default="json_schema",
+                     help="instructor mode: json_schema (structured outputs; the schema becomes a grammar, not prompt text), tools, json")
     run.add_argument("--cache-dir", type=Path, default=None, help=f"model and cache folder (default {default_cache_dir()})")
     run.add_argument("--db", type=Path, help="SQLite file for the cache, runs and claims")
     run.add_argument("--no-cache", action="store_true", help="ask the model again even when an answer is cached")

@@ -18,8 +18,10 @@ import hashlib
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from typing import Literal, Optional
 
+from instructor import ResponseSchema
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, model_validator
 
 from .llm.client import LLMClient
@@ -28,9 +30,9 @@ from .prompts import Prompt
 from .prompts import load as load_prompt
 from .sentences import normalize
 
-PROMPT = ("extract_claims", 1)
+PROMPT = ("extract_claims", 2)
 # Bump when the validators change: cached answers (and cached failures) are keyed on it.
-VALIDATORS_VERSION = "4"
+VALIDATORS_VERSION = "6"
 STOPWORDS = set(
     "a an the of in on at to for from by with and or but as is are was were be been being has have had "
     "that this these those it its their his her they he she we who which what when where than then there "
@@ -44,8 +46,12 @@ def prompt() -> Prompt:
 
 # ---- the answer schema, built per sentence -------------------------------------------------
 
-class Grounded(BaseModel):
-    """Base of every answer: free-text fields must use words of the sentence or its context."""
+class Grounded(ResponseSchema):
+    """Base of every answer: free-text fields must use words of the sentence or its context.
+
+    A `ResponseSchema` already, so instructor uses the class as it is instead of deriving a
+    wrapper class (and its schema) again on every call.
+    """
 
     model_config = ConfigDict(populate_by_name=True, extra="forbid")
 
@@ -72,8 +78,11 @@ class Grounded(BaseModel):
             name = type(self).model_fields[name].alias or name
             if isinstance(entry, BaseModel):
                 check_grounded(entry.subject, sources["subject"], f"{name}.subject", share=1.0)
-                check_grounded(getattr(entry, "counts", None), sources["sentence"], f"{name}.counts", share=1.0)
-                check_grounded(getattr(entry, "object", None), sources["sentence"], f"{name}.object", share=0.5)
+                if getattr(entry, "counts", None):
+                    fallback = sources.get("written", {}).get(name)
+                    entry.counts = keep_grounded(entry.counts, sources["counts"], f"{name}.counts", fallback)
+                if getattr(entry, "object", None):
+                    entry.object = entry.object if grounded_share(entry.object, sources["sentence"]) >= 0.5 else None
         return self
 
 
@@ -88,15 +97,41 @@ def _drop_titles(node):
 def check_grounded(value: str | None, source: str, where: str, share: float) -> None:
     """Raise unless at least `share` of the content words of `value` occur in `source`.
 
-    Subjects and counts must be all copied; an object may paraphrase half. Predicates are not
-    checked: "is located in" for a place name is a fair paraphrase, and no fact hangs on the verb.
+    A subject must be all copied: it says who did what, and a wrong one cannot be repaired, so
+    it is re-asked. Predicates are not checked: "is located in" for a place name is a fair
+    paraphrase, and no fact hangs on the verb.
     """
-    if not value:
-        return
-    words = content_words(value)
-    missing = [w for w in words if not _word_in(w, source)]
-    if words and (len(words) - len(missing)) < share * len(words):
+    if value and grounded_share(value, source) < share:
+        missing = [w for w in content_words(value) if not _word_in(w, source)]
         raise ValueError(f"{where} uses words not in the sentence: {', '.join(missing[:5])}; copy words from the sentence")
+
+
+def grounded_share(value: str, source: str) -> float:
+    words = content_words(value)
+    return sum(_word_in(w, source) for w in words) / len(words) if words else 1.0
+
+
+def keep_grounded(value: str, source: str, where: str, fallback: str | None = None) -> str:
+    """`value` without the words the source does not have ("soldiers involved" -> "soldiers").
+
+    What a number counts decides its kind (killed, wounded, troops), so no added word may stay.
+    When nothing of the source is left, the words written after the number stand in ("18
+    months" counts "months", not "time period"); with none either, the answer is re-asked.
+    (An object is kept only when at least half its content words are the sentence's, else
+    dropped: it carries no checked fact.)
+    """
+    tokens = re.findall(r"\S+", value)
+    kept = [t for t in tokens if not content_words(t) or all(_word_in(w, source) for w in content_words(t))]
+    while kept and not content_words(kept[-1]):
+        kept.pop()
+    while kept and not content_words(kept[0]):
+        kept.pop(0)
+    if kept:
+        return " ".join(kept)
+    if fallback:
+        return fallback
+    missing = [w for w in content_words(value) if not _word_in(w, source)]
+    raise ValueError(f"{where} uses words not in the sentence: {', '.join(missing[:5])}; copy words from the sentence")
 
 
 def content_words(text: str) -> list[str]:
@@ -122,7 +157,16 @@ def number_labels(candidate: Candidate) -> list[str]:
 
 
 def answer_model(candidate: Candidate) -> type[Grounded]:
-    dates = tuple(dict.fromkeys(d.text for d in candidate.dates))
+    statement, number = entry_models(tuple(dict.fromkeys(d.text for d in candidate.dates)))
+    fields = {f"n{i}": (number, Field(alias=label)) for i, label in enumerate(number_labels(candidate))}
+    return create_model(
+        "SentenceClaims", __base__=Grounded, __doc__="Claims of one sentence.", statement=(statement, ...), **fields
+    )
+
+
+@lru_cache(maxsize=256)
+def entry_models(dates: tuple[str, ...]) -> tuple[type[BaseModel], type[BaseModel]]:
+    """The statement and number entry models for a sentence with these date expressions."""
     date_field = {"date": (Optional[Literal[dates]], Field(None))} if dates else {}  # noqa: UP007
     short = Field(max_length=80)
     statement = create_model(
@@ -141,20 +185,30 @@ def answer_model(candidate: Candidate) -> type[Grounded]:
         predicate=(str, short),
         **date_field,
     )
-    fields = {f"n{i}": (number, Field(alias=label)) for i, label in enumerate(number_labels(candidate))}
-    return create_model(
-        "SentenceClaims", __base__=Grounded, __doc__="Claims of one sentence.", statement=(statement, ...), **fields
-    )
+    return statement, number
 
 
 # ---- the request ---------------------------------------------------------------------------
 
+PRONOUN = re.compile(r"\b(?:he|she|they|his|her|their|him|them|those|these)\b", re.IGNORECASE)
+
+
+def refers_back(sentence: str) -> bool:
+    return PRONOUN.search(sentence) is not None
+
+
 def messages_for(candidate: Candidate, article: Article, system: str) -> list[dict]:
-    """System text first and byte-identical for every sentence (the server reuses its KV cache)."""
+    """System text first and byte-identical for every sentence (the server reuses its KV cache).
+
+    The previous sentence is given only when this one refers back with a pronoun: otherwise the
+    subject must come from the sentence, and a context sentence only tempts the model to take
+    its subject from there (it gave "troops discovered rocket launchers" to the president named
+    in the previous sentence).
+    """
     lines = []
     if article.title or article.date:
         lines.append(f"Article: {article.title or ''}{f' ({article.date})' if article.date else ''}".strip())
-    if candidate.context:
+    if candidate.context and refers_back(candidate.sentence.text):
         lines.append(f"Context: {candidate.context}")
     lines.append(f"Sentence: {candidate.sentence.text}")
     labels = number_labels(candidate)
@@ -163,16 +217,24 @@ def messages_for(candidate: Candidate, article: Article, system: str) -> list[di
     return [{"role": "system", "content": system}, {"role": "user", "content": "\n".join(lines)}]
 
 
-PRONOUN = re.compile(r"\b(?:he|she|they|his|her|their|him|them|those|these)\b", re.IGNORECASE)
-
-
-def validation_sources(candidate: Candidate, article: Article) -> dict[str, str]:
-    """What each field may copy from: the sentence; for the subject, also the context and title
-    when the sentence refers back with a pronoun ("He added that ..."), and only then, so a
-    statement is never put in the mouth of someone the sentence does not name."""
+def validation_sources(candidate: Candidate, article: Article) -> dict:
+    """What each field may copy from: the sentence; for the subject and what a number counts,
+    also the previous sentence (and the title, for the subject) when the sentence refers back
+    with a pronoun ("He added that ...", "A million of those"), and only then, so a statement
+    is never put in the mouth of someone the sentence does not name. `written`: per number, the
+    words after it, which stand in when none of the model's words for what it counts are left.
+    """
     sentence = candidate.sentence.text
-    subject = [article.title, candidate.context, sentence] if PRONOUN.search(sentence) else [sentence]
-    return {"sentence": normalize(sentence), "subject": normalize(" ".join(filter(None, subject)))}
+    back = refers_back(sentence)
+    subject = [article.title, candidate.context, sentence] if back else [sentence]
+    counts = [candidate.context, sentence] if back else [sentence]
+    written = {}
+    for label, q in zip(number_labels(candidate), candidate.quantities):
+        words = noun_phrase(sentence[q.end - candidate.sentence.start:])
+        if content_words(words):
+            written[label] = words
+    return {"sentence": normalize(sentence), "subject": normalize(" ".join(filter(None, subject))),
+            "counts": normalize(" ".join(filter(None, counts))), "written": written}
 
 
 # ---- from answer to claims -----------------------------------------------------------------

@@ -22,7 +22,7 @@ class Settings(BaseModel):
     api_key: str | None = None
     model: str | None = Field(None, description="model name at the endpoint")
     model_path: Path | None = Field(None, description="a GGUF for the embedded server instead of the default")
-    mode: Literal["tools", "json_schema", "json"] = "tools"
+    mode: Literal["json_schema", "tools", "json"] = "json_schema"
     extractor: Literal["llm", "rules"] = Field("llm", description="'rules' skips the model: numbers and titles only")
     cache_dir: Path = Field(default_factory=default_cache_dir)
     db_path: Path | None = Field(None, description="SQLite file; default <cache_dir>/factcheck.sqlite")

@@ -35,15 +35,32 @@ def test_a_date_not_in_the_sentence_cannot_validate():
         model.model_validate(answer)
 
 
-def test_words_absent_from_the_sentence_are_rejected():
+def test_words_absent_from_the_sentence_are_rejected_or_replaced_by_the_written_ones():
     c = candidate(TROOPS)
     context = validation_sources(c, Article(id="a.txt", path="a", text=TROOPS))
-    answer = {"statement": {"subject": "troops", "predicate": "pursued the goal"},
+    answer = {"statement": {"subject": "soldiers", "predicate": "pursued the goal"},
               "4,000 troops": {"counts": "soldiers", "subject": "France", "predicate": "deployed"}}
-    with pytest.raises(ValidationError, match="4,000 troops.counts uses words not in the sentence: soldiers"):
+    with pytest.raises(ValidationError, match="statement.subject uses words not in the sentence: soldiers"):
         answer_model(c).model_validate(answer, context=context)
+    answer["statement"]["subject"] = "troops"
+    assert answer_model(c).model_validate(answer, context=context).n0.counts == "troops deployed"
     answer["4,000 troops"]["counts"] = "troops deployed from France"
-    assert answer_model(c).model_validate(answer, context=context)
+    assert answer_model(c).model_validate(answer, context=context).n0.counts == "troops deployed from France"
+
+
+def test_added_words_are_cut_from_counts_and_an_invented_object_is_dropped():
+    c = candidate(TROOPS)
+    context = validation_sources(c, Article(id="a.txt", path="a", text=TROOPS))
+    answer = answer_model(c).model_validate(
+        {"statement": {"subject": "troops", "predicate": "pursued", "object": "peace talks in Geneva"},
+         "4,000 troops": {"counts": "troops involved, deployed", "subject": "troops", "predicate": "deployed"}},
+        context=context)
+    assert answer.statement.object is None
+    assert getattr(answer, "n0").counts == "troops deployed"
+    kept = answer_model(c).model_validate(
+        {"statement": {"subject": "troops", "predicate": "pursued", "object": "the goal of peace"},
+         "4,000 troops": {"counts": "troops", "subject": "troops", "predicate": "deployed"}}, context=context)
+    assert kept.statement.object == "the goal of peace"
 
 
 def test_the_subject_comes_from_the_context_only_when_the_sentence_refers_back():
@@ -93,6 +110,43 @@ def test_messages_keep_the_system_text_first_and_the_sentence_last():
     assert user["content"].splitlines() == [
         f"Sentence: {TROOPS}", 'Numbers: "4,000 troops"', 'Dates: "the 19th of February"',
     ]
+
+
+def test_counts_fall_back_to_the_written_words_or_come_from_the_context_when_referring_back():
+    elections = "The interim government has agreed to hold elections in 18 months."
+    c = candidate(elections)
+    answer = answer_model(c).model_validate(
+        {"statement": {"subject": "interim government", "predicate": "agreed"},
+         "18 months": {"counts": "time period", "subject": "elections", "predicate": "held"}},
+        context=validation_sources(c, Article(id="a.txt", path="a", text=elections)))
+    assert answer.n0.counts == "months"
+
+    previous = Sentence(article_id="a.txt", index=0, start=0, end=60, line=1,
+                        text="In the Sahel region, more than 4.2 million people have been displaced.")
+    text = "A million of those, just in the past year."
+    back = inspect(Sentence(article_id="a.txt", index=1, start=61, end=61 + len(text), line=1, text=text), previous)
+    answer = {"statement": {"subject": "A million", "predicate": "displaced"},
+              "A million of": {"counts": "people displaced", "subject": "people", "predicate": "displaced"}}
+    sources = validation_sources(back, Article(id="a.txt", path="a", text=text))
+    assert answer_model(back).model_validate(answer, context=sources).n0.counts == "people displaced"
+    alone = inspect(Sentence(article_id="a.txt", index=1, start=61, end=61 + len(text), line=1,
+                             text="A million, just in the past year."), previous)
+    with pytest.raises(ValidationError, match="counts uses words not in the sentence: people, displaced"):
+        answer_model(alone).model_validate(
+            {"statement": answer["statement"], "A million": {**answer["A million of"], "subject": "million"}},
+            context=validation_sources(alone, Article(id="a.txt", path="a", text=text)))
+
+
+def test_the_previous_sentence_is_sent_only_when_the_sentence_refers_back():
+    previous = Sentence(article_id="a.txt", index=0, start=0, end=30, line=1, text="President Keita spoke on Friday.")
+    article = Article(id="a.txt", path="a", text="")
+
+    def user_lines(text):
+        c = inspect(Sentence(article_id="a.txt", index=1, start=31, end=31 + len(text), line=1, text=text), previous)
+        return messages_for(c, article, "SYSTEM")[1]["content"].splitlines()
+
+    assert user_lines("Troops found 12 rockets in Bourem.")[0].startswith("Sentence: ")
+    assert user_lines("He said troops found 12 rockets.")[0] == "Context: President Keita spoke on Friday."
 
 
 class FakeClient:
