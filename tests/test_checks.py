@@ -148,6 +148,12 @@ def test_background_years_that_cannot_both_hold():
     assert not check_years(corpus_of("Guilty Gear was first released in Japan in 1998.", released, dates=days))
 
 
+def test_a_fact_given_with_k_dates_yields_fewer_than_k_year_flags():
+    texts = [f"The city previously hosted Super Bowl XXVI, in {1980 + n}." for n in range(10)]
+    flags = check_years(corpus_of(*texts, dates=("2020-01-01",) * 10))
+    assert 1 <= len(flags) <= 9
+
+
 def test_dates_of_the_news_itself_are_not_compared_by_year():
     a = "Rebels attacked Aleppo on 24 September 2016, the monitor said."
     b = "Rebels attacked Aleppo on 6 September 2016, the monitor said."

@@ -81,6 +81,7 @@ OPEN_AFTER = re.compile(r"\b(?:after)\s*$", re.IGNORECASE)
 FAR = (dt.date(1, 1, 1), dt.date(9999, 12, 31))
 NEAR = 6  # words either side of a date that say what it dates
 BACKGROUND_DAYS = 365
+PER_DATE = 3  # sentences compared per distinct date of a bucket
 DatedSpan = tuple[str, tuple[dt.date, dt.date], frozenset[str]]
 
 
@@ -95,17 +96,24 @@ def check_years(corpus: Corpus) -> list[Flag]:
         spans = _year_spans(candidate, names, _background_end(corpus, candidate.sentence.article_id))
         if spans and names:
             dated.append((candidate, spans, names))
-    by_name: dict[str, list[int]] = defaultdict(list)
-    for i, (_, _, names) in enumerate(dated):
-        for name in names:
-            by_name[name].append(i)
+    # one bucket per (name, word near a date): what the dates in it are about
+    buckets: dict[tuple[str, str], dict[tuple, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for i, (_, spans, names) in enumerate(dated):
+        for _, days, near in spans:
+            for key in {(name, word) for name in names for word in near}:
+                buckets[key][days].append(i)
     flags, seen = [], set()
-    for members in by_name.values():
-        for x, i in enumerate(members):
-            for j in members[x + 1:]:
-                if (i, j) not in seen:
-                    seen.add((i, j))
-                    flags.extend(_year_conflicts(corpus, dated[i], dated[j]))
+    for by_days in buckets.values():
+        # neighbouring distinct dates only, a few sentences each: a fact given with k different
+        # dates yields at most k - 1 flags, not one per pair of articles
+        ordered = sorted(by_days.items())
+        for (_, first), (_, second) in zip(ordered, ordered[1:]):
+            for i in first[:PER_DATE]:
+                for j in second[:PER_DATE]:
+                    pair = (min(i, j), max(i, j))  # in article order
+                    if pair not in seen:
+                        seen.add(pair)
+                        flags.extend(_year_conflicts(corpus, dated[pair[0]], dated[pair[1]]))
     return flags
 
 
