@@ -24,7 +24,7 @@ from typing import Literal, Optional
 from instructor import ResponseSchema
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, model_validator
 
-from .llm.client import LLMClient
+from .llm.client import VALIDATION_CONTEXT, LLMClient
 from .models import Article, Candidate, Claim, Extraction, LLMUsage, NumberValue, PersonMention, Span
 from .prompts import Prompt
 from .prompts import load as load_prompt
@@ -71,7 +71,7 @@ class Grounded(ResponseSchema):
 
     @model_validator(mode="after")
     def _grounded(self, info: ValidationInfo):
-        sources = info.context or {}
+        sources = info.context or VALIDATION_CONTEXT.get() or {}
         if "sentence" not in sources:
             return self
         for name, entry in self:

@@ -15,6 +15,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -47,6 +48,12 @@ def stable_hash(value: Any) -> str:
     """sha256 of a JSON value with sorted keys: the same across processes and machines."""
     return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
+
+# What the answer's validators check it against (the sentence, for grounding), for the call in
+# progress. Not passed to instructor as `context=`: instructor also renders every message as a
+# Jinja template with it, so an article containing "{{" or "{%" would be altered or crash the call.
+# A ContextVar is per thread, and instructor validates (and re-asks) in the calling thread.
+VALIDATION_CONTEXT: ContextVar[dict | None] = ContextVar("validation_context", default=None)
 
 # instructor logs every failed attempt at ERROR level; the outcome is reported by the caller.
 logging.getLogger("instructor").setLevel(logging.CRITICAL)
@@ -122,13 +129,13 @@ class LLMClient:
     def _call(self, response_model, messages, context, max_tokens) -> tuple[BaseModel | None, str | None, bool, LLMUsage]:
         """(value, error, retryable, usage); `retryable` errors are transport failures, not cached."""
         retrying = self._retrying()
+        token = VALIDATION_CONTEXT.set(context)
         try:
             value, completion = self._instructor().chat.completions.create_with_completion(
                 model=self.model,
                 messages=messages,
                 response_model=response_model,
                 max_retries=retrying,
-                context=context,
                 max_tokens=max_tokens,
                 temperature=self.settings.temperature,
                 seed=self.settings.seed,
@@ -140,6 +147,8 @@ class LLMClient:
             return None, f"invalid after {exc.n_attempts} attempts: {_first_error(exc.failed_attempts[-1].exception)}", False, usage
         except openai.APIError as exc:
             return None, _one_line(exc), True, LLMUsage(calls=1)
+        finally:
+            VALIDATION_CONTEXT.reset(token)
         total = getattr(value, "_total_usage", None) or completion.usage
         return value, None, False, _usage(total, calls=retrying.statistics.get("attempt_number", 1))
 
