@@ -27,10 +27,8 @@ SENTENCE = ("The French news agency says about 1,500 troops are involved in the 
             "including 600 French and 600 Malian soldiers.")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
+def measure(runs: int = 3) -> dict:
+    """Medians of `runs`: prefill and decode tokens/s, decode with and without the answer grammar."""
     if cpu_has_amx():
         disable_repacking()
     from llama_cpp import Llama, LlamaGrammar
@@ -46,7 +44,7 @@ def main() -> int:
     grammar = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
 
     prefill, with_grammar, without = [], [], []
-    for _ in range(args.runs):
+    for _ in range(runs):
         model.reset()
         started = time.perf_counter()
         model.eval(tokens)
@@ -58,14 +56,21 @@ def main() -> int:
             out = model.create_completion(tokens, max_tokens=120, temperature=0, **kwargs)
             elapsed = time.perf_counter() - started  # the prompt is cached: this is decoding
             rates.append(out["usage"]["completion_tokens"] / elapsed)
-    result = {
+    del model
+    return {
         "prompt_tokens": len(tokens),
         "prefill_tokens_per_s": round(statistics.median(prefill), 1),
         "decode_tokens_per_s_with_grammar": round(statistics.median(with_grammar), 1),
         "decode_tokens_per_s_without_grammar": round(statistics.median(without), 1),
-        "runs": args.runs,
+        "runs": runs,
     }
-    print(json.dumps(result, indent=2))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    print(json.dumps(measure(args.runs), indent=2))
     return 0
 
 

@@ -4,10 +4,11 @@ Runs the real command in subprocesses: once with an empty answer cache (cold; th
 assembled beforehand if needed), then --warm times on the same cache. From the run's summary line
 it takes LLM calls, prompt and completion tokens and LLM time, and computes the ideal LLM time:
 completion tokens at the decode rate plus the prompt tokens that differ from the previous
-request's prefix (all but the shared system text) at the prefill rate. Rates come from
-`python bench/rates.py` (pass them with --decode and --prefill).
+request's prefix (all but the shared system text) at the prefill rate. The rates are measured
+right after the cold run, as `python bench/rates.py` does (the machine is shared and its speed
+drifts, so rates from another hour would skew the ratio); --decode and --prefill override them.
 
-    python bench/speed.py [--decode 9.5] [--prefill 139] [--warm 5]
+    python bench/speed.py [--decode TOKENS_PER_S] [--prefill TOKENS_PER_S] [--warm 5]
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import rates
 
 from factcheck.articles import load_folder
 from factcheck.candidates import select
@@ -55,8 +58,8 @@ def system_prefix_tokens() -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--decode", type=float, default=9.5, help="tokens/s under the grammar (bench/rates.py)")
-    parser.add_argument("--prefill", type=float, default=139.0, help="tokens/s (bench/rates.py)")
+    parser.add_argument("--decode", type=float, help="tokens/s under the grammar (default: measured now)")
+    parser.add_argument("--prefill", type=float, help="tokens/s (default: measured now)")
     parser.add_argument("--warm", type=int, default=5)
     args = parser.parse_args()
     articles, _ = load_folder(ROOT / "seeds")
@@ -65,6 +68,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "cache.sqlite"
         cold_wall, cold, report = run(db)
+        if args.decode is None or args.prefill is None:
+            measured = rates.measure(3)
+            args.decode = args.decode or measured["decode_tokens_per_s_with_grammar"]
+            args.prefill = args.prefill or measured["prefill_tokens_per_s"]
         warm = [run(db) for _ in range(args.warm)]
     shared = system_prefix_tokens()
     unique_prompt = cold["prompt_tokens"] - shared * cold["calls"]
