@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import os
 import re
 import socket
 import sys
@@ -80,6 +81,15 @@ def serve(port: int, delay: float) -> None:
     server.serve_forever()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc; 0.0 elsewhere)."""
+    try:
+        fields = open(f"/proc/{pid}/stat", encoding="ascii").read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -108,9 +118,10 @@ def main() -> int:
             sentences = [s for a in articles for s in sentences_stage.split_article(a)]
             chosen = candidates_stage.select(sentences)
             client = LLMClient(settings, settings.base_url, settings.model, store=None)
-            started = time.perf_counter()
+            started, cpu, stub_cpu = time.perf_counter(), time.process_time(), cpu_seconds(stub.pid)
             results = extract_all(chosen, {a.id: a for a in articles}, client, workers=args.concurrency)
             extract_seconds = time.perf_counter() - started
+            client_cpu, stub_cpu = time.process_time() - cpu, cpu_seconds(stub.pid) - stub_cpu
             started = time.perf_counter()
             report = run(folder, settings)
             run_seconds = time.perf_counter() - started
@@ -122,6 +133,7 @@ def main() -> int:
         "articles": args.articles, "calls": calls, "failed": sum(1 for r in results if r.error),
         "mode": args.mode, "concurrency": args.concurrency, "delay_s": args.delay, "bound_s": round(bound, 2),
         "extract_stage_s": round(extract_seconds, 2), "extract_ratio_to_bound": round(extract_seconds / bound, 2),
+        "extract_client_cpu_s": round(client_cpu, 2), "extract_stub_cpu_s": round(stub_cpu, 2),
         "whole_run_s": round(run_seconds, 2), "whole_run_ratio_to_bound": round(run_seconds / bound, 2),
         "whole_run_claims": len(report.claims),
     }, indent=2))

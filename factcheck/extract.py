@@ -65,8 +65,11 @@ class Grounded(ResponseSchema):
             schema = super().model_json_schema(*args, **kwargs)
             return {**_drop_titles(schema), "title": schema["title"]}
         if "_schema" not in cls.__dict__:
-            schema = super().model_json_schema()
-            cls._schema = {**_drop_titles(schema), "title": schema["title"]}
+            if "_shape" in cls.__dict__:  # an answer_model class: its shape's schema, relabelled
+                cls._schema = _relabel(shape_schema(*cls._shape), cls._labels)
+            else:
+                schema = super().model_json_schema()
+                cls._schema = {**_drop_titles(schema), "title": schema["title"]}
         return copy.deepcopy(cls._schema)
 
     @model_validator(mode="after")
@@ -157,11 +160,32 @@ def number_labels(candidate: Candidate) -> list[str]:
 
 
 def answer_model(candidate: Candidate) -> type[Grounded]:
-    statement, number = entry_models(tuple(dict.fromkeys(d.text for d in candidate.dates)))
-    fields = {f"n{i}": (number, Field(alias=label)) for i, label in enumerate(number_labels(candidate))}
+    dates = tuple(dict.fromkeys(d.text for d in candidate.dates))
+    labels = number_labels(candidate)
+    model = _answer_class(dates, labels)
+    model._shape, model._labels = (dates, len(labels)), labels
+    return model
+
+
+def _answer_class(dates: tuple[str, ...], labels: list[str]) -> type[Grounded]:
+    statement, number = entry_models(dates)
+    fields = {f"n{i}": (number, Field(alias=label)) for i, label in enumerate(labels)}
     return create_model(
         "SentenceClaims", __base__=Grounded, __doc__="Claims of one sentence.", statement=(statement, ...), **fields
     )
+
+
+@lru_cache(maxsize=256)
+def shape_schema(dates: tuple[str, ...], numbers: int) -> dict:
+    """The JSON schema of every answer class with these dates and this many numbers, with
+    placeholder keys ("#0", "#1"): pydantic builds it once per shape, not once per sentence."""
+    return _answer_class(dates, [f"#{i}" for i in range(numbers)]).model_json_schema()
+
+
+def _relabel(schema: dict, labels: list[str]) -> dict:
+    names = {f"#{i}": label for i, label in enumerate(labels)}
+    return {**schema, "properties": {names.get(k, k): v for k, v in schema["properties"].items()},
+            "required": [names.get(k, k) for k in schema["required"]]}
 
 
 @lru_cache(maxsize=256)
