@@ -45,16 +45,27 @@ def check_figures(corpus: Corpus) -> list[Flag]:
     values = _values_by_name(corpus)
     flags, seen = [], set()
     for (name, unit), claims in sorted(groups.items()):
-        for i, a in enumerate(claims):
-            for b in claims[i + 1:]:
+        by_article: dict[str, list[Claim]] = defaultdict(list)
+        for claim in claims:
+            by_article[claim.article_id].append(claim)
+        dated = sorted(((day, c) for c in claims if (day := _day(corpus, c))), key=lambda pair: pair[0])
+        for i, (day_a, a) in enumerate(dated):  # only articles within the window: near-linear
+            for day_b, b in dated[i + 1:]:
+                if (day_b - day_a).days > SAME_EVENT_DAYS:
+                    break
                 pair = tuple(sorted((a.id, b.id)))
-                if pair in seen or not _comparable(corpus, a, b) or len(_names(a.quote) & _names(b.quote)) < 2:
+                if pair in seen or not _comparable(a, b) or len(_names(a.quote) & _names(b.quote)) < 2:
                     continue
-                if _disjoint(a.number, b.number) and not _agrees(values, claims, b.article_id, name, a) \
-                        and not _agrees(values, claims, a.article_id, name, b):
+                if _disjoint(a.number, b.number) and not _agrees(values, by_article[b.article_id], name, a) \
+                        and not _agrees(values, by_article[a.article_id], name, b):
                     seen.add(pair)
                     flags.append(_flag(corpus, a, b, name, unit))
     return flags
+
+
+def _day(corpus: Corpus, claim: Claim) -> dt.date | None:
+    day = corpus.dates[claim.article_id].day
+    return dt.date.fromisoformat(day) if day else None
 
 
 def _unit_head(corpus: Corpus, claim: Claim) -> str | None:
@@ -85,13 +96,9 @@ def _names(sentence: str) -> set[str]:
     return found
 
 
-def _comparable(corpus: Corpus, a: Claim, b: Claim) -> bool:
+def _comparable(a: Claim, b: Claim) -> bool:
+    """Different articles, and the two sentences do not name different years."""
     if a.article_id == b.article_id:
-        return False
-    day_a, day_b = corpus.dates[a.article_id].day, corpus.dates[b.article_id].day
-    if not day_a or not day_b:
-        return False
-    if abs((dt.date.fromisoformat(day_a) - dt.date.fromisoformat(day_b)).days) > SAME_EVENT_DAYS:
         return False
     years_a, years_b = set(YEAR.findall(a.quote)), set(YEAR.findall(b.quote))
     return not (years_a and years_b and not years_a & years_b)
@@ -108,15 +115,17 @@ def _values_by_name(corpus: Corpus) -> dict[tuple[str, str], set[float]]:
     return values
 
 
-def _agrees(values: dict, group: list[Claim], article_id: str, name: str, claim: Claim) -> bool:
+def _agrees(values: dict, others: list[Claim], name: str, claim: Claim) -> bool:
     """The other article also gives a figure that fits `claim`: for an exact one, the same figure
     about that name in any unit ("49 of the 50 states" gives 49); for a hedged one, a figure of
-    the same measure inside its range."""
+    the same measure (`others`: that article's claims in the group) inside its range."""
     number = claim.number
+    if not others:
+        return False
     if number.low == number.high:
-        return number.value in values.get((article_id, name), ())
-    return any(o.article_id == article_id and o.number.low is not None and o.number.high is not None
-               and number.low <= o.number.low and o.number.high <= number.high for o in group)
+        return number.value in values.get((others[0].article_id, name), ())
+    return any(o.number.low is not None and o.number.high is not None
+               and number.low <= o.number.low and o.number.high <= number.high for o in others)
 
 
 def _flag(corpus: Corpus, a: Claim, b: Claim, name: str, unit: str) -> Flag:
