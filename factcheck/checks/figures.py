@@ -53,7 +53,7 @@ def check_figures(corpus: Corpus) -> list[Flag]:
             for day_b, b in dated[i + 1:]:
                 if (day_b - day_a).days > SAME_EVENT_DAYS:
                     break
-                pair = tuple(sorted((a.id, b.id)))
+                pair = (*sorted((a.article_id, b.article_id)), unit)  # one flag per measure and pair of articles
                 if pair in seen or not _comparable(a, b) or len(_names(a.quote) & _names(b.quote)) < 2:
                     continue
                 if _disjoint(a.number, b.number) and not _agrees(values, by_article[b.article_id], name, a) \
