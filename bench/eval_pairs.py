@@ -18,6 +18,7 @@ The data is not part of the project; a missing file is reported as skipped.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import tempfile
@@ -102,7 +103,14 @@ def main() -> int:
     parser.add_argument("--limit", type=int, help="only the first N items of each set")
     args = parser.parse_args()
     started = time.perf_counter()
-    results = run_all(args.eval, Settings(extractor=args.extractor, progress=False), args.limit)
+    settings = Settings(extractor=args.extractor, progress=False)
+    with contextlib.ExitStack() as stack:
+        if args.extractor == "llm" and settings.embedded:  # one server for all pairs, not one per pair
+            from factcheck.llm.local import embedded_server
+
+            base_url, model = stack.enter_context(embedded_server(settings))
+            settings = settings.model_copy(update={"base_url": base_url, "model": model})
+        results = run_all(args.eval, settings, args.limit)
     results["seconds"] = round(time.perf_counter() - started, 1)
     results["extractor"] = args.extractor
     print(json.dumps(results, indent=2))
