@@ -62,7 +62,8 @@ def main() -> int:
     else:
         table.append(f"| claim decomposition | skipped: {propositions} not found | | | | |")
     pairs = eval_pairs.run_all(args.eval, Settings(extractor="rules", progress=False))
-    for name, label in (("vitaminc", "VitaminC"), ("propsegment_pairs", "PropSegmEnt pairs")):
+    for name, label, positive in (("vitaminc", "VitaminC", "REFUTES"), ("propsegment_pairs", "PropSegmEnt pairs",
+                                                                          "contradicts")):
         result = pairs[name]
         if "skipped" in result:
             table.append(f"| conflicts, {label} | skipped: {result['skipped']} not found | | | | |")
@@ -70,7 +71,7 @@ def main() -> int:
         for group in ("all", "number", "date", "title_role"):
             row = result.get(group)
             if row:
-                table.append(f"| conflicts ({group}), REFUTES positive | {label}, {result['pairs']} pairs "
+                table.append(f"| conflicts, pairs tagged {group}, {positive} positive | {label}, {result['pairs']} pairs "
                              f"| {row['precision']} | {row['recall']} | {row['f1']} | tp {row['tp']} fp {row['fp']} "
                              f"fn {row['fn']} |")
     found = pairs["propsegment_contradictions"]
