@@ -71,7 +71,8 @@ def main() -> int:
         for group in ("all", "number", "date", "title_role"):
             row = result.get(group)
             if row:
-                table.append(f"| conflicts, pairs tagged {group}, {positive} positive | {label}, {result['pairs']} pairs "
+                which = "all pairs" if group == "all" else f"pairs tagged {group}"
+                table.append(f"| conflicts, {which}, {positive} positive | {label}, {result['pairs']} pairs "
                              f"| {row['precision']} | {row['recall']} | {row['f1']} | tp {row['tp']} fp {row['fp']} "
                              f"fn {row['fn']} |")
     found = pairs["propsegment_contradictions"]
