@@ -57,9 +57,10 @@ class Grounded(ResponseSchema):
 
     @classmethod
     def model_json_schema(cls, *args, **kwargs) -> dict:
-        """The schema without titles (it is shown to the model and costs prompt tokens).
+        """The schema without titles (in `tools` mode it is shown to the model and costs prompt tokens).
 
-        Computed once per answer class: the client and instructor both ask for it on every call.
+        Computed once per answer class (the client and instructor both ask for it on every call),
+        and for answer classes once per shape (see `shape_schema`).
         """
         if args or kwargs:
             schema = super().model_json_schema(*args, **kwargs)
