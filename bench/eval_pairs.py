@@ -10,7 +10,7 @@ for all pairs and per phenomenon tag (number, date, title_role); a pair can carr
 The 12 cross-language PropSegmEnt contradictions (all gold "contradicts" or close to it) are
 scored as the share found.
 
-    python bench/eval_pairs.py [--eval ../shared/eval] [--extractor rules|llm] [--limit N]
+    python bench/eval_pairs.py [--eval ../shared/eval] [--extractor rules|llm] [--limit N] [--sets NAME ...]
 
 The data is not part of the project; a missing file is reported as skipped.
 """
@@ -85,14 +85,16 @@ def _rows(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def run_all(folder: Path, settings: Settings, limit: int | None = None) -> dict:
+def run_all(folder: Path, settings: Settings, limit: int | None = None, sets: list[str] | None = None) -> dict:
     results: dict[str, dict] = {}
     for name, file in SETS.items():
         path = folder / file
-        results[name] = evaluate(_rows(path)[:limit], settings) if path.is_file() else {"skipped": str(path)}
+        if sets is None or name in sets:
+            results[name] = evaluate(_rows(path)[:limit], settings) if path.is_file() else {"skipped": str(path)}
     path = folder / CONTRADICTIONS
-    results["propsegment_contradictions"] = (found_share(_rows(path)[:limit], settings) if path.is_file()
-                                             else {"skipped": str(path)})
+    if sets is None or "propsegment_contradictions" in sets:
+        results["propsegment_contradictions"] = (found_share(_rows(path)[:limit], settings) if path.is_file()
+                                                 else {"skipped": str(path)})
     return results
 
 
@@ -101,6 +103,7 @@ def main() -> int:
     parser.add_argument("--eval", type=Path, default=DEFAULT_EVAL)
     parser.add_argument("--extractor", choices=["rules", "llm"], default="rules")
     parser.add_argument("--limit", type=int, help="only the first N items of each set")
+    parser.add_argument("--sets", nargs="+", choices=[*SETS, "propsegment_contradictions"], help="default: all")
     args = parser.parse_args()
     started = time.perf_counter()
     settings = Settings(extractor=args.extractor, progress=False)
@@ -110,7 +113,7 @@ def main() -> int:
 
             base_url, model = stack.enter_context(embedded_server(settings))
             settings = settings.model_copy(update={"base_url": base_url, "model": model})
-        results = run_all(args.eval, settings, args.limit)
+        results = run_all(args.eval, settings, args.limit, args.sets)
     results["seconds"] = round(time.perf_counter() - started, 1)
     results["extractor"] = args.extractor
     print(json.dumps(results, indent=2))
