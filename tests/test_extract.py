@@ -56,7 +56,7 @@ def test_added_words_are_cut_from_counts_and_an_invented_object_is_dropped():
          "4,000 troops": {"counts": "troops involved, deployed", "subject": "troops", "predicate": "deployed"}},
         context=context)
     assert answer.statement.object is None
-    assert getattr(answer, "n0").counts == "troops deployed"
+    assert answer.n0.counts == "troops deployed"
     kept = answer_model(c).model_validate(
         {"statement": {"subject": "troops", "predicate": "pursued", "object": "the goal of peace"},
          "4,000 troops": {"counts": "troops", "subject": "troops", "predicate": "deployed"}}, context=context)
