@@ -75,6 +75,9 @@ class Grounded(ResponseSchema):
 
     @model_validator(mode="after")
     def _grounded(self, info: ValidationInfo):
+        """Subjects must be the source's words (re-asked otherwise); what a number counts is cut to
+        them (`keep_grounded`); an object with fewer than half its content words in the sentence
+        is dropped: it carries no checked fact."""
         sources = info.context or VALIDATION_CONTEXT.get() or {}
         if "sentence" not in sources:
             return self
@@ -106,8 +109,7 @@ def check_grounded(value: str | None, source: str, where: str, share: float) -> 
     paraphrase, and no fact hangs on the verb.
     """
     if value and grounded_share(value, source) < share:
-        missing = [w for w in content_words(value) if not _word_in(w, source)]
-        raise ValueError(f"{where} uses words not in the sentence: {', '.join(missing[:5])}; copy words from the sentence")
+        raise _ungrounded(value, source, where)
 
 
 def grounded_share(value: str, source: str) -> float:
@@ -121,8 +123,6 @@ def keep_grounded(value: str, source: str, where: str, fallback: str | None = No
     What a number counts decides its kind (killed, wounded, troops), so no added word may stay.
     When nothing of the source is left, the words written after the number stand in ("18
     months" counts "months", not "time period"); with none either, the answer is re-asked.
-    (An object is kept only when at least half its content words are the sentence's, else
-    dropped: it carries no checked fact.)
     """
     tokens = re.findall(r"\S+", value)
     kept = [t for t in tokens if not content_words(t) or all(_word_in(w, source) for w in content_words(t))]
@@ -134,8 +134,12 @@ def keep_grounded(value: str, source: str, where: str, fallback: str | None = No
         return " ".join(kept)
     if fallback:
         return fallback
+    raise _ungrounded(value, source, where)
+
+
+def _ungrounded(value: str, source: str, where: str) -> ValueError:
     missing = [w for w in content_words(value) if not _word_in(w, source)]
-    raise ValueError(f"{where} uses words not in the sentence: {', '.join(missing[:5])}; copy words from the sentence")
+    return ValueError(f"{where} uses words not in the sentence: {', '.join(missing[:5])}; copy words from the sentence")
 
 
 def content_words(text: str) -> list[str]:

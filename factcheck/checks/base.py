@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..models import Article, ArticleDate, Candidate, Claim, Flag, Location, Sentence
 from ..reference import OfficeTable
+from ..resolve import MONTH_NAMES, WEEKDAY_NAMES
+
+YEAR = re.compile(r"\b(?:1[5-9]|20)\d{2}\b")
+NAME_WORD = re.compile(r"(?<![\w-])[A-Z][\w'’-]*[a-zà-ÿ][\w'’-]*")
+NOT_NAMES = {
+    "the", "a", "an", "as", "in", "on", "at", "of", "by", "for", "from", "with", "after", "before", "based",
+    "it", "he", "she", "they", "his", "her", "their", "this", "that", "there", "these", "those", "its", "according",
+    "but", "and", *MONTH_NAMES, *WEEKDAY_NAMES,
+}
 
 
 @dataclass
@@ -18,6 +29,7 @@ class Corpus:
     dates: dict[str, ArticleDate]
     table: OfficeTable
     by_article: dict[str, Article] = field(init=False)
+    kinds: dict[str, str] = field(init=False, default_factory=dict)  # claim id -> kind of count (quantities)
 
     def __post_init__(self) -> None:
         self.by_article = {a.id: a for a in self.articles}
@@ -25,6 +37,19 @@ class Corpus:
     def line_of(self, article_id: str, offset: int) -> int:
         article = self.by_article[article_id]
         return article.text.count("\n", 0, offset) + 1 + article.header_lines
+
+
+@lru_cache(maxsize=65536)
+def proper_names(sentence: str) -> frozenset[str]:
+    """Capitalised words of a sentence (lower-cased) other than its first word, function words and
+    calendar names: what the figure and year checks take as naming the same thing."""
+    found = set()
+    for match in NAME_WORD.finditer(sentence):
+        word = match.group(0).strip("'’-")
+        if match.start() == 0 or word.lower() in NOT_NAMES or len(word) < 3:
+            continue
+        found.add(word.lower())
+    return frozenset(found)
 
 
 def location(corpus: Corpus, article_id: str, start: int, end: int) -> Location:

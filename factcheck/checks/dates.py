@@ -22,9 +22,9 @@ import re
 from collections import defaultdict
 
 from ..models import Candidate, Claim, Flag
-from ..resolve import absolute, window
+from ..resolve import MONTH_NAMES, absolute, window
 from ..sentences import normalize
-from .base import Corpus, location, make_flag
+from .base import YEAR, Corpus, location, make_flag, proper_names
 
 STOP = {"the", "a", "an", "of", "and", "has", "have", "had", "was", "were", "is", "are", "been", "be"}
 
@@ -75,7 +75,6 @@ def _days(days: tuple[dt.date, dt.date]) -> str:
     return days[0].isoformat() if days[0] == days[1] else f"{days[0].isoformat()} to {days[1].isoformat()}"
 
 
-YEAR_IN = re.compile(r"\b(?:1[5-9]|20)\d{2}\b")
 OPEN_BEFORE = re.compile(r"\b(?:before|prior to|until|till|by)\s*$", re.IGNORECASE)
 OPEN_AFTER = re.compile(r"\b(?:after)\s*$", re.IGNORECASE)
 FAR = (dt.date(1, 1, 1), dt.date(9999, 12, 31))
@@ -83,16 +82,16 @@ NEAR = 6  # words either side of a date that say what it dates
 BACKGROUND_DAYS = 365
 PER_DATE = 3  # sentences compared per distinct date of a bucket
 DatedSpan = tuple[str, tuple[dt.date, dt.date], frozenset[str]]
+NOT_EVENT_WORDS = {*MONTH_NAMES, "before", "after", "since", "during", "season", "year", "years", "then", "from",
+                   "with"}
 
 
 def check_years(corpus: Corpus) -> list[Flag]:
-    from .figures import _names  # one reading of proper nouns for both checks
-
     dated = []
     for candidate in corpus.candidates:
         if candidate.sentence.duplicate_of:
             continue
-        names = _names(candidate.sentence.text)
+        names = proper_names(candidate.sentence.text)
         spans = _year_spans(candidate, names, _background_end(corpus, candidate.sentence.article_id))
         if spans and names:
             dated.append((candidate, spans, names))
@@ -113,7 +112,9 @@ def check_years(corpus: Corpus) -> list[Flag]:
                     pair = (min(i, j), max(i, j))  # in article order
                     if pair not in seen:
                         seen.add(pair)
-                        flags.extend(_year_conflicts(corpus, dated[pair[0]], dated[pair[1]]))
+                        flag = _year_conflict(corpus, dated[pair[0]], dated[pair[1]])
+                        if flag:
+                            flags.append(flag)
     return flags
 
 
@@ -132,7 +133,7 @@ def _year_spans(candidate: Candidate, names: set[str], background_end: dt.date) 
     text, start = candidate.sentence.text, candidate.sentence.start
     spans = []
     for date in candidate.dates:
-        days = absolute(date.text, None) if YEAR_IN.search(date.text) else None
+        days = absolute(date.text, None) if YEAR.search(date.text) else None
         if days is None or days[1] > background_end:
             continue
         left, right = text[:date.start - start], text[date.end - start:]
@@ -148,25 +149,21 @@ def _year_spans(candidate: Candidate, names: set[str], background_end: dt.date) 
 
 def _content(text: str) -> list[str]:
     words = re.findall(r"[a-z]+", normalize(text))
-    return [w for w in words if len(w) > 3 and w not in STOP and w not in MONTHS]
+    return [w for w in words if len(w) > 3 and w not in STOP and w not in NOT_EVENT_WORDS]
 
 
-MONTHS = {"january", "february", "march", "april", "june", "july", "august", "september", "october", "november",
-          "december", "before", "after", "since", "during", "season", "year", "years", "then", "from", "with"}
-
-
-def _year_conflicts(corpus: Corpus, a, b) -> list[Flag]:
+def _year_conflict(corpus: Corpus, a, b) -> Flag | None:
     """A date of one article said of the same thing as a date of the other (words around them in
     common), when no date of the other's sentence can match it."""
     (ca, spans_a, _), (cb, spans_b, _) = a, b
     if ca.sentence.article_id == cb.sentence.article_id:
-        return []
+        return None
     for one, other, first, second in ((spans_a, spans_b, ca, cb), (spans_b, spans_a, cb, ca)):
         for text, days, near in one:
             related = [(t, d) for t, d, n in other if near & n]
             if related and not any(_overlap(days, d) for _, d, _ in other):
-                return [_years_flag(corpus, first, text, second, [t for t, _ in related])]
-    return []
+                return _years_flag(corpus, first, text, second, [t for t, _ in related])
+    return None
 
 
 def _overlap(x, y) -> bool:

@@ -20,18 +20,10 @@ from collections import defaultdict
 
 from ..models import Claim, Flag
 from ..sentences import normalize
-from .base import Corpus, location, make_flag
+from .base import YEAR, Corpus, location, make_flag, proper_names
 from .quantities import COMPARED_ACTIONS, SAME_EVENT_DAYS, _disjoint, claim_kind
 
-NAME_WORD = re.compile(r"(?<![\w-])[A-Z][\w'’-]*[a-zà-ÿ][\w'’-]*")
 MODEL_NUMBER = re.compile(r"(?<![.!?]\s)\b[A-Z][A-Za-z]*\s*$")
-YEAR = re.compile(r"\b(?:1[6-9]|20)\d{2}\b")
-NOT_NAMES = {
-    "the", "a", "an", "as", "in", "on", "at", "of", "by", "for", "from", "with", "after", "before", "based",
-    "it", "he", "she", "they", "his", "her", "their", "this", "that", "there", "these", "those", "its", "according",
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-    "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "but", "and",
-}
 
 
 def check_figures(corpus: Corpus) -> list[Flag]:
@@ -40,7 +32,7 @@ def check_figures(corpus: Corpus) -> list[Flag]:
         unit = _unit_head(corpus, claim)
         if unit is None or claim_kind(corpus, claim).startswith(COMPARED_ACTIONS):
             continue
-        for name in _names(claim.quote):
+        for name in proper_names(claim.quote):
             groups[(name, unit)].append(claim)
     values = _values_by_name(corpus)
     flags, seen = [], set()
@@ -54,7 +46,7 @@ def check_figures(corpus: Corpus) -> list[Flag]:
                 if (day_b - day_a).days > SAME_EVENT_DAYS:
                     break
                 pair = (*sorted((a.article_id, b.article_id)), unit)  # one flag per measure and pair of articles
-                if pair in seen or not _comparable(a, b) or len(_names(a.quote) & _names(b.quote)) < 2:
+                if pair in seen or not _comparable(a, b) or len(proper_names(a.quote) & proper_names(b.quote)) < 2:
                     continue
                 if _disjoint(a.number, b.number) and not _agrees(values, by_article[b.article_id], name, a) \
                         and not _agrees(values, by_article[a.article_id], name, b):
@@ -85,17 +77,6 @@ def _unit_head(corpus: Corpus, claim: Claim) -> str | None:
     return head[:-1] if head.endswith("s") and len(head) > 3 else head
 
 
-def _names(sentence: str) -> set[str]:
-    """Capitalised words other than the first word of the sentence, function words and calendar names."""
-    found = set()
-    for match in NAME_WORD.finditer(sentence):
-        word = match.group(0).strip("'’-")
-        if match.start() == 0 or word.lower() in NOT_NAMES or len(word) < 3:
-            continue
-        found.add(word.lower())
-    return found
-
-
 def _comparable(a: Claim, b: Claim) -> bool:
     """Different articles, and the two sentences do not name different years."""
     if a.article_id == b.article_id:
@@ -110,7 +91,7 @@ def _values_by_name(corpus: Corpus) -> dict[tuple[str, str], set[float]]:
     for claim in corpus.claims:
         number = claim.number
         if number is not None and number.value is not None and number.low == number.high:
-            for name in _names(claim.quote):
+            for name in proper_names(claim.quote):
                 values[(claim.article_id, name)].add(number.value)
     return values
 

@@ -15,12 +15,12 @@ import datetime as dt
 import re
 
 from ..models import Flag, QuantityRow
-from ..resolve import kind_of
+from ..resolve import MONTH_NAMES, kind_of
 from .base import Corpus, location, make_flag
 from .dates import _days, claim_days
 
 SAME_EVENT_DAYS = 3
-MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+MONTHS = [name[:3] for name in MONTH_NAMES]
 COMPARED_ACTIONS = ("killed", "wounded", "captured", "displaced", "troops")
 CUMULATIVE = re.compile(
     r"\b(?:since|so far|to date|in total|overall|altogether|in the (?:last|past) (?:\w+ )?(?:weeks?|months?|years?)"
@@ -49,10 +49,13 @@ def quantity_rows(corpus: Corpus) -> list[QuantityRow]:
 
 
 def claim_kind(corpus: Corpus, claim) -> str:
-    text = corpus.by_article[claim.article_id].text
-    before = " ".join(text[claim.span.start:claim.number.span.start].split()[-4:])
-    after = " ".join(text[claim.number.span.end:claim.span.end].split()[:12])
-    return kind_of(claim.number.unit, before, after)
+    """The kind of count of a number claim; worked out once per corpus (three checks ask)."""
+    if claim.id not in corpus.kinds:
+        text = corpus.by_article[claim.article_id].text
+        before = " ".join(text[claim.span.start:claim.number.span.start].split()[-4:])
+        after = " ".join(text[claim.number.span.end:claim.span.end].split()[:12])
+        corpus.kinds[claim.id] = kind_of(claim.number.unit, before, after)
+    return corpus.kinds[claim.id]
 
 
 def check_quantities(corpus: Corpus) -> list[Flag]:
