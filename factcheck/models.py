@@ -106,6 +106,9 @@ class NumberValue(BaseModel):
     span: Span
 
 
+Verdict = Literal["corroborated", "contradicted", "single-source", "unverifiable"]
+
+
 class Claim(BaseModel):
     """One checkable statement drawn from one sentence."""
 
@@ -123,6 +126,9 @@ class Claim(BaseModel):
     quote: str = Field(description="the exact sentence the claim comes from")
     span: Span
     copied_from: str | None = Field(None, description="sentence ref when the sentence repeats an earlier one verbatim")
+    claim_text: str | None = Field(None, description="the claim as one short, self-contained sentence (full names, no pronouns)")
+    verdict: Verdict | None = Field(None, description="what the other articles and the reference data say of it")
+    verdict_evidence: list[str] = Field([], description="the quotes or reference rows behind the verdict")
 
 
 class NotExtracted(BaseModel):
