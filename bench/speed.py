@@ -1,20 +1,26 @@
-"""`factcheck run seeds/` cold and warm on the embedded model, per candidate, and against the ideal.
+"""`factcheck run seeds/` cold and warm on the embedded model, against the machine's ideal.
 
 Runs the real command in subprocesses: once with an empty answer cache (cold; the model file is
 assembled beforehand if needed), then --warm times on the same cache. From the run's summary line
-it takes LLM calls, prompt and completion tokens and LLM time, and computes the ideal LLM time:
-completion tokens at the decode rate plus the prompt tokens that differ from the previous
-request's prefix (all but the shared system text) at the prefill rate. The rates are measured
-right after the cold run, as `python bench/rates.py` does (the machine is shared and its speed
-drifts, so rates from another hour would skew the ratio); --decode and --prefill override them.
+it takes LLM calls, prompt tokens (and how many of them the server reused from its prompt cache)
+and completion tokens. The LLM's wall time is the cold wall time less the warm median (the warm
+run does everything but the model). Right after, `bench/rates.py` measures the prefill rate and
+batched decode rates of this machine, so the figures compare within one hour; then:
 
-    python bench/speed.py [--decode TOKENS_PER_S] [--prefill TOKENS_PER_S] [--warm 5]
+- aggregate decode rate: completion tokens / LLM wall time;
+- compute-bound ideal: every prompt token not reused plus every completion token, at the prefill
+  rate (decoding many sequences together approaches it); ideal / actual is the ratio reported;
+- with --busy N, N other processes spin on a core each during a second cold run, and the ratio
+  of that run's wall time to the quiet one is reported.
+
+    python bench/speed.py [--warm 5] [--busy 1] [--slots N] [--threads N]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import re
 import statistics
 import subprocess
@@ -25,70 +31,79 @@ from pathlib import Path
 
 import rates
 
-from factcheck.articles import load_folder
-from factcheck.candidates import select
-from factcheck.extract import prompt
-from factcheck.sentences import mark_duplicates, split_article
+from factcheck.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-SUMMARY = re.compile(r"LLM calls (\d+) \(cached answers (\d+)\), prompt tokens (\d+), completion tokens (\d+), "
-                     r"LLM time ([\d.]+) s; not extracted (\d+)")
+SUMMARY = re.compile(r"LLM calls (\d+) \(cached answers (\d+)\), prompt tokens (\d+) \((\d+) reused\), "
+                     r"completion tokens (\d+), LLM time ([\d.]+) s; not extracted (\d+)")
 
 
-def run(db: Path) -> tuple[float, dict, str]:
+def run(db: Path, extra: list[str]) -> tuple[float, dict, str]:
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "factcheck.cli", "run", str(ROOT / "seeds"), "--db", str(db)],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-m", "factcheck.cli", "run", str(ROOT / "seeds"), "--db", str(db), *extra],
+                          capture_output=True, text=True)
     wall = time.perf_counter() - started
-    calls, cached, prompt_tokens, completion, llm_seconds, missing = SUMMARY.search(done.stderr).groups()
+    if done.returncode != 0:
+        raise SystemExit(f"factcheck run failed ({done.returncode}): {done.stderr.strip()[-500:]}")
+    calls, cached, prompt_tokens, reused, completion, llm_seconds, missing = SUMMARY.search(done.stderr).groups()
     return wall, {"calls": int(calls), "cached": int(cached), "prompt_tokens": int(prompt_tokens),
-                  "completion_tokens": int(completion), "llm_seconds": float(llm_seconds),
-                  "not_extracted": int(missing)}, done.stdout
+                  "prompt_tokens_reused": int(reused), "completion_tokens": int(completion),
+                  "llm_request_seconds": float(llm_seconds), "not_extracted": int(missing)}, done.stdout
 
 
-def system_prefix_tokens() -> int:
-    from llama_cpp import Llama
+def spin() -> None:
+    while True:
+        pass
 
-    from factcheck.llm.local import assemble
-    from factcheck.settings import Settings
 
-    vocab = Llama(model_path=str(assemble(Settings().cache_dir / "models")), vocab_only=True, verbose=False)
-    return len(vocab.tokenize(f"<|im_start|>system\n{prompt().text}".encode(), special=True))
+def cold(extra: list[str]) -> tuple[float, dict, str, Path, tempfile.TemporaryDirectory]:
+    tmp = tempfile.TemporaryDirectory()
+    db = Path(tmp.name) / "cache.sqlite"
+    wall, usage, report = run(db, extra)
+    return wall, usage, report, db, tmp
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--decode", type=float, help="tokens/s under the grammar (default: measured now)")
-    parser.add_argument("--prefill", type=float, help="tokens/s (default: measured now)")
     parser.add_argument("--warm", type=int, default=5)
+    parser.add_argument("--busy", type=int, default=0, help="also a cold run with N spinning processes beside it")
+    parser.add_argument("--slots", type=int, help="embedded server slots (default: the tool's)")
+    parser.add_argument("--threads", type=int, help="llama.cpp threads (default: the tool's)")
     args = parser.parse_args()
-    articles, _ = load_folder(ROOT / "seeds")
-    chosen = select(mark_duplicates([s for a in articles for s in split_article(a)]))
-    asked = sum(1 for c in chosen if not c.sentence.duplicate_of)
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "cache.sqlite"
-        cold_wall, cold, report = run(db)
-        if args.decode is None or args.prefill is None:
-            measured = rates.measure(3)
-            args.decode = args.decode or measured["decode_tokens_per_s_with_grammar"]
-            args.prefill = args.prefill or measured["prefill_tokens_per_s"]
-        warm = [run(db) for _ in range(args.warm)]
-    shared = system_prefix_tokens()
-    unique_prompt = cold["prompt_tokens"] - shared * cold["calls"]
-    ideal = cold["completion_tokens"] / args.decode + unique_prompt / args.prefill
-    print(json.dumps({
-        "candidate_sentences_asked": asked,
-        "cold_wall_s": round(cold_wall, 1), **{f"cold_{k}": v for k, v in cold.items()},
-        "calls_per_candidate": round(cold["calls"] / asked, 2),
-        "prompt_tokens_per_candidate": round(cold["prompt_tokens"] / asked),
-        "completion_tokens_per_candidate": round(cold["completion_tokens"] / asked),
-        "shared_system_prefix_tokens": shared, "unique_prompt_tokens": unique_prompt,
-        "ideal_llm_s": round(ideal, 1), "ideal_to_actual": round(ideal / cold["llm_seconds"], 2),
-        "warm_wall_median_s": round(statistics.median(w for w, _, _ in warm), 2),
+    extra = [*(["--slots", str(args.slots)] if args.slots else []), *(["--threads", str(args.threads)] if args.threads else [])]
+    cold_wall, usage, report, db, tmp = cold(extra)
+    warm = [run(db, extra) for _ in range(args.warm)]
+    tmp.cleanup()
+    warm_wall = statistics.median(w for w, _, _ in warm)
+    measured = rates.measure(1, settings=Settings(threads=args.threads))
+    llm_wall = cold_wall - warm_wall
+    not_reused = usage["prompt_tokens"] - usage["prompt_tokens_reused"]
+    ideal = (not_reused + usage["completion_tokens"]) / measured["prefill_tokens_per_s"]
+    result = {
+        "cold_wall_s": round(cold_wall, 1), "llm_wall_s": round(llm_wall, 1),
+        **{f"cold_{k}": v for k, v in usage.items()},
+        "prompt_tokens_not_reused": not_reused,
+        "aggregate_decode_tokens_per_s": round(usage["completion_tokens"] / llm_wall, 1),
+        "ideal_llm_s": round(ideal, 1), "ideal_to_actual": round(ideal / llm_wall, 2),
+        "warm_wall_median_s": round(warm_wall, 2),
         "warm_llm_calls": sum(u["calls"] for _, u, _ in warm),
         "warm_reports_identical_to_cold": all(text == report for _, _, text in warm),
-        "rates": {"decode": args.decode, "prefill": args.prefill},
-    }, indent=2))
+        "rates_same_run": measured,
+    }
+    if args.busy:
+        spinners = [multiprocessing.Process(target=spin, daemon=True) for _ in range(args.busy)]
+        for s in spinners:
+            s.start()
+        try:
+            busy_wall, busy_usage, busy_report, _, busy_tmp = cold(extra)
+            busy_tmp.cleanup()
+        finally:
+            for s in spinners:
+                s.terminate()
+        result.update({"busy_processes": args.busy, "busy_cold_wall_s": round(busy_wall, 1),
+                       "busy_to_quiet": round(busy_wall / cold_wall, 2),
+                       "busy_report_identical": busy_report == report})
+    print(json.dumps(result, indent=2))
     return 0
 
 

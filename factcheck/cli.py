@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-cache", action="store_true", help="ask the model again even when an answer is cached")
     run.add_argument("--retry-failed", action="store_true", help="ask again for sentences whose cached answer failed")
     run.add_argument("--concurrency", type=int, default=4, help="parallel requests to a remote endpoint")
+    run.add_argument("--slots", type=int, default=4,
+                     help="requests the embedded server decodes together (one batch; the client sends that many at once)")
+    run.add_argument("--threads", type=int, help="llama.cpp threads for the embedded server (default: one per core)")
     run.add_argument("--max-reasks", type=int, default=2, help="re-asks after an answer fails validation")
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary on stderr")
     return parser
@@ -61,6 +64,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         use_cache=not args.no_cache,
         retry_failed=args.retry_failed,
         concurrency=args.concurrency,
+        slots=args.slots,
+        threads=args.threads,
         max_reasks=args.max_reasks,
         progress=not args.quiet and sys.stderr.isatty(),
     )

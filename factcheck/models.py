@@ -143,6 +143,7 @@ class LLMUsage(BaseModel):
     calls: int = 0
     cached: int = 0
     prompt_tokens: int = 0
+    prompt_tokens_reused: int = Field(0, description="prompt tokens the server took from its prompt cache")
     completion_tokens: int = 0
     seconds: float = 0.0
 
@@ -150,6 +151,7 @@ class LLMUsage(BaseModel):
         self.calls += other.calls
         self.cached += other.cached
         self.prompt_tokens += other.prompt_tokens
+        self.prompt_tokens_reused += other.prompt_tokens_reused
         self.completion_tokens += other.completion_tokens
         self.seconds += other.seconds
 

@@ -58,7 +58,7 @@ def run(source: Path, settings: Settings) -> Report:
             from .llm.client import LLMClient
 
             client = LLMClient(settings, base_url, model, store)
-            workers = 1 if settings.embedded else settings.concurrency
+            workers = settings.slots if settings.embedded else settings.concurrency
             run_id = store.start_run(str(source), model)
             by_id = {a.id: a for a in articles}
             with _progress(settings, len([c for c in chosen if not c.sentence.duplicate_of])) as bar:

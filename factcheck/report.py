@@ -170,7 +170,7 @@ def usage_line(report: Report) -> str:
     u = report.usage
     return (
         f"{len(report.claims)} claims from {len(report.candidates)} check-worthy sentences; "
-        f"LLM calls {u.calls} (cached answers {u.cached}), prompt tokens {u.prompt_tokens}, "
+        f"LLM calls {u.calls} (cached answers {u.cached}), prompt tokens {u.prompt_tokens} ({u.prompt_tokens_reused} reused), "
         f"completion tokens {u.completion_tokens}, LLM time {u.seconds:.1f} s; "
         f"not extracted {len(report.not_extracted)}"
     )

