@@ -8,11 +8,13 @@ keyed by the flag's stable id alone, so a decision holds on the same flag in eve
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
 import time
 from datetime import datetime, timezone
+from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import InputError
@@ -181,12 +183,26 @@ class Store:
             return int(cursor.lastrowid)
 
     def save_claims(self, run_id: int, claims: list) -> None:
-        rows = [(run_id, c.id, c.article_id, _dump(c), c.sentence_index, c.claim_text, c.verdict)
-                for c in claims]
+        with self._transaction():
+            self._insert_claims(run_id, claims)
+
+    def _insert_claims(self, run_id: int, claims: list) -> None:
+        rows = [(run_id, c.id, c.article_id, _dump(c), c.sentence_index, c.claim_text, c.verdict) for c in claims]
+        self._db.executemany(
+            "INSERT OR REPLACE INTO claims (run_id, claim_id, article_id, body, sentence_index, claim_text, verdict) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """Hold the lock and write everything in the block, or nothing."""
         with self._lock:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO claims (run_id, claim_id, article_id, body, sentence_index, claim_text, verdict) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            self._db.execute("BEGIN")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     def finish_run(self, run_id: int, usage: dict) -> None:
         with self._lock:
@@ -197,15 +213,9 @@ class Store:
     def save_findings(self, run_id: int, report: Report) -> None:
         """Store a run's articles, sentences, claims, flags (with their locations and evidence),
         the sentences not extracted and the files skipped, in one transaction."""
-        with self._lock:
-            self._db.execute("BEGIN")
-            try:
-                self._insert_findings(run_id, report)
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-        self.save_claims(run_id, report.claims)
+        with self._transaction():
+            self._insert_findings(run_id, report)
+            self._insert_claims(run_id, report.claims)
 
     def _insert_findings(self, run_id: int, report: Report) -> None:
         dated = {d.article_id: _dump(d) for d in report.article_dates}

@@ -41,7 +41,7 @@ def serving():
         server = review_server(db, "127.0.0.1", 0)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
-        return f"http://127.0.0.1:{server.server_port}/"
+        return f"http://127.0.0.1:{server.port}/"
 
     yield start
     for server in servers:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from collections.abc import Callable
 from pathlib import Path
@@ -19,17 +20,18 @@ def review_server(db_path: Path, host: str = "127.0.0.1", port: int = 8765) -> B
         raise InputError(f"--host {host} is not a loopback address: the review page has no login, "
                          "so it listens on this machine only (127.0.0.1, localhost or ::1)")
     app = create_app(db_path)
-    try:
-        return make_server(host, port, app, threaded=True)
-    except (OSError, SystemExit) as exc:  # werkzeug exits when the port is taken
-        reason = getattr(exc, "strerror", None) or "address already in use"
-        raise InputError(f"cannot listen on {host}:{port}: {reason}") from None
+    try:  # bound here, so a taken port is our one-line error (werkzeug would print and exit)
+        listener = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
+    except OSError as exc:
+        raise InputError(f"cannot listen on {host}:{port}: {os.strerror(exc.errno) if exc.errno else exc}") from None
+    with listener:
+        return make_server(host, port, app, threaded=True, fd=listener.fileno())
 
 
 def serve(db_path: Path, host: str, port: int, announce: Callable[[str], None] = print) -> None:
     server = review_server(db_path, host, port)
     shown = f"[{host}]" if ":" in host else host
-    announce(f"http://{shown}:{server.server_port}/")
+    announce(f"http://{shown}:{server.port}/")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
