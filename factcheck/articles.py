@@ -78,6 +78,7 @@ def _from_text(text: str, name: str, path: str, markdown: bool) -> Article:
         title=_str(meta.get("title")),
         outlet=_str(meta.get("outlet") or meta.get("source")),
         date=_str(meta.get("date")),
+        url=_str(meta.get("url")),
         text=body,
         body_offset=max(offset, 0),
         header_lines=text[: max(offset, 0)].count("\n"),
@@ -103,6 +104,7 @@ def _from_json(text: str, name: str, path: str, jsonl: bool) -> list[Article]:
                 title=_str(record.get("title")),
                 outlet=_str(record.get("outlet") or record.get("source")),
                 date=_str(record.get("date")),
+                url=_str(record.get("url")),
                 text=body,
             )
         )

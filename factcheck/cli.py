@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from . import pipeline, report
-from .errors import FactcheckError
+from .errors import FactcheckError, InputError
 from .settings import Settings, default_cache_dir
 
 
@@ -47,7 +47,34 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--threads", type=int, help="llama.cpp threads for the embedded server (default: one per core)")
     run.add_argument("--max-reasks", type=int, default=2, help="re-asks after an answer fails validation")
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary on stderr")
+    run.add_argument("--decisions", type=Path, help="import reviewers' decisions from this JSON file before the run")
+    _review_commands(commands)
     return parser
+
+
+def _review_commands(commands) -> None:
+    db_help = f"SQLite file the runs were stored in (default {default_cache_dir() / 'factcheck.sqlite'})"
+    review = commands.add_parser("review", help="open the local review page over the stored runs",
+                                 description="Serve a page on this machine where reviewers confirm, dismiss or "
+                                 "annotate the flags of the latest run. Decisions are stored in the database.")
+    review.add_argument("--db", type=Path, help=db_help)
+    review.add_argument("--host", default="127.0.0.1", help="loopback address to listen on (default 127.0.0.1)")
+    review.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    shared = commands.add_parser("decisions", help="export or import reviewers' decisions as a JSON file",
+                                 description="Share reviewers' decisions: export every stored decision to a JSON "
+                                 "file, or import one (for each flag the most recently changed decision is kept).")
+    shared.add_argument("action", choices=["export", "import"])
+    shared.add_argument("file", type=Path)
+    shared.add_argument("--db", type=Path, help=db_help)
+    export = commands.add_parser("export", help="export confirmed findings as schema.org ClaimReview JSON-LD",
+                                 description="Write one ClaimReview per confirmed flag, and per claim judged "
+                                 "contradicted, of the latest run (or --run N), as JSON-LD.")
+    export.add_argument("--format", choices=["claimreview"], default="claimreview")
+    export.add_argument("--db", type=Path, help=db_help)
+    export.add_argument("-o", "--output", type=Path, help="write here instead of standard output")
+    export.add_argument("--author", help="organisation publishing the fact checks (default: $FACTCHECK_AUTHOR)")
+    export.add_argument("--url", help="page the fact checks are published on (default: $FACTCHECK_URL)")
+    export.add_argument("--run", type=int, help="the run to export (default: the latest finished run)")
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -68,10 +95,66 @@ def settings_from(args: argparse.Namespace) -> Settings:
         threads=args.threads,
         max_reasks=args.max_reasks,
         progress=not args.quiet and sys.stderr.isatty(),
+        decisions_file=args.decisions,
     )
     if args.cache_dir:
         values["cache_dir"] = args.cache_dir
     return Settings(**values)
+
+
+def _database(args: argparse.Namespace) -> Path:
+    return args.db or Settings().database
+
+
+def review_command(args: argparse.Namespace) -> int:
+    from .review.server import serve
+
+    serve(_database(args), args.host, args.port, announce=lambda url: print(f"Review page: {url} (Ctrl-C to stop)",
+                                                                            file=sys.stderr, flush=True))
+    return 0
+
+
+def decisions_command(args: argparse.Namespace) -> int:
+    from . import decisions
+    from .store import Store
+
+    store = Store.existing(_database(args))
+    try:
+        if args.action == "export":
+            count = decisions.write_file(args.file, store)
+            print(f"{count} decisions written to {args.file}", file=sys.stderr)
+        else:
+            taken, kept = decisions.merge(store, decisions.read_file(args.file))
+            print(f"{taken} decisions imported; {kept} left as they were (the stored one is as new or newer)",
+                  file=sys.stderr)
+    finally:
+        store.close()
+    return 0
+
+
+def export_command(args: argparse.Namespace) -> int:
+    from .export import ExportOptions, write_claim_reviews
+    from .store import Store
+
+    author = args.author or os.environ.get("FACTCHECK_AUTHOR")
+    url = args.url or os.environ.get("FACTCHECK_URL")
+    if not author or not url:
+        raise InputError("ClaimReview needs a publisher and a page: pass --author NAME and --url URL "
+                         "(or set FACTCHECK_AUTHOR and FACTCHECK_URL)")
+    store = Store.existing(_database(args))
+    try:
+        text, count = write_claim_reviews(store, ExportOptions(author=author, url=url, run_id=args.run))
+    finally:
+        store.close()
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    print(f"{count} ClaimReview objects", file=sys.stderr)
+    return 0
+
+
+OTHER_COMMANDS = {"review": review_command, "decisions": decisions_command, "export": export_command}
 
 
 def _terminate(signum, frame) -> None:
@@ -82,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _terminate)
     try:
+        if args.command != "run":
+            return OTHER_COMMANDS[args.command](args)
         settings = settings_from(args)
         result = pipeline.run(args.folder, settings)
         text = report.to_json(result) if args.format == "json" else report.to_markdown(result)

@@ -28,6 +28,7 @@ class Article(BaseModel):
     title: str | None = None
     outlet: str | None = None
     date: str | None = None
+    url: str | None = Field(None, description="where the article was published, from front matter or the record")
     text: str
     body_offset: int = Field(0, description="where the body starts in the file (after front matter)")
     header_lines: int = Field(0, description="lines of front matter above the body, so line numbers point into the file")
@@ -190,6 +191,27 @@ class Flag(BaseModel):
     reason: str
 
 
+class Decision(BaseModel):
+    """A reviewer's decision on a flag, keyed by the flag's stable id so it holds in every later run."""
+
+    flag_id: str
+    status: Literal["confirmed", "dismissed"] | None = Field(None, description="None: not decided (a note alone)")
+    reason: str | None = Field(None, description="why the flag was dismissed")
+    note: str | None = Field(None, description="a reviewer's annotation")
+    updated: str = Field(description="when it was last changed, ISO 8601 UTC")
+
+
+class RunInfo(BaseModel):
+    """One stored run: what it read, with which model, when, and how many flags it found."""
+
+    id: int
+    source: str
+    model: str
+    started: str
+    finished: str | None = Field(None, description="None: the run was interrupted")
+    flags: int = 0
+
+
 class ArticleDate(BaseModel):
     """An article's date as known or inferred: a day, or a window, and the basis for it."""
 
@@ -239,4 +261,5 @@ class Report(BaseModel):
     article_dates: list[ArticleDate] = []
     quantities: list[QuantityRow] = []
     entities: list[Entity] = []
+    decisions: dict[str, Decision] = Field({}, description="reviewers' decisions on this run's flags, by flag id")
     usage: LLMUsage = LLMUsage()

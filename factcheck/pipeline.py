@@ -9,16 +9,19 @@ from pathlib import Path
 from tqdm import tqdm
 
 from . import candidates as candidates_stage
+from . import decisions
 from . import sentences as sentences_stage
 from . import resolve
 from .articles import load_folder
 from .checks import Corpus, run_all
 from .checks.quantities import quantity_rows
 from .errors import InputError
-from .models import Extraction, LLMUsage, NotExtracted, Report
+from .models import Decision, Extraction, LLMUsage, NotExtracted, Report
 from .reference import OfficeTable, load_table
 from .settings import Settings
 from .store import Store
+
+RULES_MODEL = "rules (no model)"
 
 
 @contextlib.contextmanager
@@ -39,8 +42,10 @@ def backend(settings: Settings) -> Iterator[tuple[Callable[[], str], str]]:
 
 
 def run(source: Path, settings: Settings) -> Report:
-    """Run every stage on a folder of articles and return the report's content."""
+    """Run every stage on a folder of articles, store what the run found, and return the report's
+    content with the reviewers' decisions on its flags."""
     articles, skipped = load_folder(source)
+    incoming = decisions.read_file(settings.decisions_file) if settings.decisions_file else []
     sentences = sentences_stage.mark_duplicates([s for a in articles for s in sentences_stage.split_article(a)])
     if not sentences:
         raise InputError(f"no sentences found in {source}")
@@ -49,10 +54,12 @@ def run(source: Path, settings: Settings) -> Report:
         from .extract import rule_claims
 
         extractions = [rule_claims(c) for c in chosen]
-        report = _assemble(source, "rules (no model)", articles, skipped, sentences, chosen, extractions)
-        return check(report, load_table(tuple(settings.reference_files)))
+        report = _assemble(source, RULES_MODEL, articles, skipped, sentences, chosen, extractions)
+        check(report, load_table(tuple(settings.reference_files)))
+        return _store_rules_run(report, settings, incoming)
     store = Store(settings.database)
     try:
+        decisions.merge(store, incoming)
         with backend(settings) as (base_url, model):
             from .extract import extract_all
             from .llm.client import LLMClient
@@ -65,8 +72,25 @@ def run(source: Path, settings: Settings) -> Report:
                 extractions = extract_all(chosen, by_id, client, workers, on_done=lambda _: bar.update())
         report = _assemble(source, model, articles, skipped, sentences, chosen, extractions)
         check(report, load_table(tuple(settings.reference_files)))
-        store.save_claims(run_id, report.claims)
-        store.finish_run(run_id, report.usage.model_dump())
+        _finish(store, run_id, report)
+    finally:
+        store.close()
+    return report
+
+
+def _finish(store: Store, run_id: int, report: Report) -> None:
+    """Store what the run found, close the run, and read back the decisions on its flags."""
+    store.save_findings(run_id, report)
+    store.finish_run(run_id, report.usage.model_dump())
+    report.decisions = store.decisions([f.id for f in report.flags])
+
+
+def _store_rules_run(report: Report, settings: Settings, incoming: list[Decision]) -> Report:
+    """Store a run of the rules extractor like any other run."""
+    store = Store(settings.database)
+    try:
+        decisions.merge(store, incoming)
+        _finish(store, store.start_run(report.source, report.model), report)
     finally:
         store.close()
     return report

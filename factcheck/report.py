@@ -9,18 +9,32 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from .models import Claim, Report
+from .models import Claim, Decision, Flag, Report
 
-REPORT_EXCLUDE = {"usage": True}
+REPORT_EXCLUDE = {"usage": True, "decisions": True}
 
 
 def to_json(report: Report) -> str:
-    return json.dumps(report.model_dump(mode="json", exclude=REPORT_EXCLUDE), indent=2, ensure_ascii=False)
+    """The report as JSON; a flag a reviewer decided on carries its `decision`, and dismissed flags
+    move from `flags` to `dismissed_flags`."""
+    data = report.model_dump(mode="json", exclude=REPORT_EXCLUDE)
+    if report.decisions:
+        for flag in data["flags"]:
+            if flag["id"] in report.decisions:
+                flag["decision"] = report.decisions[flag["id"]].model_dump(mode="json", exclude={"flag_id"})
+        data["dismissed_flags"] = [f for f in data["flags"] if _is_dismissed(report, f["id"])]
+        data["flags"] = [f for f in data["flags"] if not _is_dismissed(report, f["id"])]
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def _is_dismissed(report: Report, flag_id: str) -> bool:
+    decision = report.decisions.get(flag_id)
+    return decision is not None and decision.status == "dismissed"
 
 
 def to_markdown(report: Report) -> str:
-    parts = [_header(report), _flags(report), _skipped(report), _not_extracted(report), _dates(report),
-             _quantities(report), _entities(report), _articles(report)]
+    parts = [_header(report), _flags(report), _dismissed(report), _skipped(report), _not_extracted(report),
+             _dates(report), _quantities(report), _entities(report), _articles(report)]
     return "\n\n".join(p for p in parts if p).rstrip() + "\n"
 
 
@@ -34,6 +48,8 @@ def _header(report: Report) -> str:
         ("check-worthy sentences", len(report.candidates)),
         ("claims", len(report.claims)),
         ("flags", len(report.flags)),
+        *([("flags dismissed by a reviewer", sum(_is_dismissed(report, f.id) for f in report.flags))]
+          if report.decisions else []),
         ("sentences not extracted", len(report.not_extracted)),
     ]
     table = "\n".join(f"| {name} | {value} |" for name, value in rows)
@@ -48,14 +64,44 @@ def _header(report: Report) -> str:
 def _flags(report: Report) -> str:
     if not report.flags:
         return "## Flags\n\nNone: no claim contradicts another article or the reference data."
+    shown = [f for f in report.flags if not _is_dismissed(report, f.id)]
     blocks = ["## Flags\n\nMost severe first. Each flag shows the exact quote, where it is, the evidence and why."]
-    for n, flag in enumerate(report.flags, 1):
-        lines = [f"### {n}. {flag.severity.upper()} {flag.kind}: {flag.reason}", f"id `{flag.id}`", ""]
-        for loc in flag.locations:
-            lines.append(f"- `{loc.article_id}` line {loc.line}, chars {loc.start}-{loc.end}: \"{_clip(loc.quote, 400)}\"")
-        lines += [f"- evidence: {_clip(e, 400)}" for e in flag.evidence]
-        blocks.append("\n".join(lines))
+    if not shown:
+        blocks.append("None left: a reviewer dismissed every flag (see below).")
+    blocks += [_flag_block(n, flag, report.decisions.get(flag.id)) for n, flag in enumerate(shown, 1)]
     return "\n\n".join(blocks)
+
+
+def _dismissed(report: Report) -> str:
+    dismissed = [f for f in report.flags if _is_dismissed(report, f.id)]
+    if not dismissed:
+        return ""
+    blocks = ["## Dismissed flags\n\nA reviewer looked at these and dismissed them, for the reason given."]
+    blocks += [_flag_block(n, flag, report.decisions[flag.id]) for n, flag in enumerate(dismissed, 1)]
+    return "\n\n".join(blocks)
+
+
+def _flag_block(n: int, flag: Flag, decision: Decision | None) -> str:
+    mark = " (confirmed)" if decision and decision.status == "confirmed" else ""
+    lines = [f"### {n}. {flag.severity.upper()} {flag.kind}{mark}: {flag.reason}", f"id `{flag.id}`", ""]
+    for loc in flag.locations:
+        lines.append(f"- `{loc.article_id}` line {loc.line}, chars {loc.start}-{loc.end}: \"{_clip(loc.quote, 400)}\"")
+    lines += [f"- evidence: {_clip(e, 400)}" for e in flag.evidence]
+    if decision:
+        lines += _decision_lines(decision)
+    return "\n".join(lines)
+
+
+def _decision_lines(decision: Decision) -> list[str]:
+    day = decision.updated[:10]
+    lines = []
+    if decision.status == "confirmed":
+        lines.append(f"- **confirmed** by a reviewer ({day})")
+    elif decision.status == "dismissed":
+        lines.append(f"- **dismissed** by a reviewer ({day}): {decision.reason}")
+    if decision.note:
+        lines.append(f"- reviewer's note: {decision.note}")
+    return lines
 
 
 def _dates(report: Report) -> str:

@@ -45,6 +45,7 @@ class Settings(BaseModel):
     )
     progress: bool = True
     reference_files: list[Path] = Field(default_factory=list, description="office-holder CSVs added to the shipped one")
+    decisions_file: Path | None = Field(None, description="reviewers' decisions to import before the run")
 
     @property
     def database(self) -> Path:

@@ -16,6 +16,13 @@ SEEDS = ROOT / "seeds"
 EVAL = ROOT.parent / "shared" / "eval"
 
 
+@pytest.fixture(autouse=True)
+def _own_cache_dir(tmp_path_factory, monkeypatch):
+    """Runs store into the default database unless given --db: keep that one per test, out of the
+    user's cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture(scope="session")
 def seeds() -> Path:
     return SEEDS

@@ -14,3 +14,67 @@ def test_answers_survive_reopening_and_migrations_run_once(tmp_path):
     assert tuple(again.cached("k1")) == ('{"a": 1}', None, 10, 2, 0.5)
     assert again.cached("missing") is None
     assert again.start_run("seeds", "m") == run + 1
+
+
+def test_a_run_stores_what_it_found_and_a_rerun_adds_a_run(seeds, tmp_path):
+    from factcheck import pipeline
+    from factcheck.settings import Settings
+
+    settings = Settings(extractor="rules", db_path=tmp_path / "f.sqlite", progress=False)
+    first = pipeline.run(seeds, settings)
+    second = pipeline.run(seeds, settings)
+    store = Store(settings.database)
+    runs = store.runs()
+    assert [r.id for r in runs] == [2, 1] and store.latest_run().id == 2
+    assert runs[0].flags == len(second.flags) == 6 and runs[1].flags == 6
+    for run_id, report in ((1, first), (2, second)):  # the earlier run is kept as it was
+        assert store.flags(run_id) == report.flags
+        assert store.claims(run_id) == report.claims
+        assert store.articles(run_id) == report.articles
+        assert store.article_dates(run_id) == {d.article_id: d for d in report.article_dates}
+    article = first.articles[0].id
+    sentences = store.sentences(1, article)
+    assert [s for s, _ in sentences] == [s for s in first.sentences if s.article_id == article]
+    chosen = {c.sentence.index: c.reasons for c in first.candidates if c.sentence.article_id == article}
+    assert {s.index: reasons for s, reasons in sentences if reasons} == chosen
+    assert store.claims(1, article) == [c for c in first.claims if c.article_id == article]
+    assert store.resolved_paths(1)[article] == str((seeds / article).resolve())
+
+
+def test_claim_text_and_verdict_are_columns_of_the_claims_table(tmp_path):
+    from factcheck.models import Claim, Span
+
+    store = Store(tmp_path / "c.sqlite")
+    run = store.start_run("x", "m")
+    claim = Claim(id="c1", article_id="a.txt", sentence_index=0, line=1, subject="s", predicate="p", quote="q",
+                  span=Span(start=0, end=1), claim_text="S did p.", verdict="contradicted")
+    store.save_claims(run, [claim])
+    row = store._db.execute("SELECT sentence_index, claim_text, verdict FROM claims").fetchone()
+    assert row == (0, "S did p.", "contradicted")
+    assert store.claims(run) == [claim]
+
+
+def test_an_interrupted_run_is_not_the_latest(tmp_path):
+    store = Store(tmp_path / "c.sqlite")
+    done = store.start_run("x", "m")
+    store.finish_run(done, {})
+    store.start_run("x", "m")  # never finished
+    assert store.latest_run().id == done and store.runs()[0].finished is None
+
+
+def test_a_database_of_an_earlier_version_is_migrated_and_keeps_its_rows(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    old = sqlite3.connect(path)
+    for migration in MIGRATIONS[:2]:
+        migration(old)
+    old.execute("PRAGMA user_version = 2")
+    old.execute("INSERT INTO runs (started, source, model) VALUES (1, 'x', 'm')")
+    old.execute("INSERT INTO claims VALUES (1, 'c1', 'a.txt', '{}')")
+    old.commit()
+    old.close()
+    store = Store(path)
+    assert store._db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert store._db.execute("SELECT claim_id, verdict FROM claims").fetchall() == [("c1", None)]
+    assert store.decisions() == {}
