@@ -65,8 +65,12 @@ def claim_location(corpus: Corpus, claim: Claim) -> Location:
     return location(corpus, claim.article_id, claim.span.start, claim.span.end)
 
 
-def make_flag(kind: str, severity: str, locations: list[Location], evidence: list[str], reason: str) -> Flag:
-    """A flag whose id depends only on what it points at, so it is the same on every run."""
-    key = "|".join([kind] + [f"{l.article_id}:{l.start}-{l.end}" for l in locations])
+def make_flag(kind: str, severity: str, locations: list[Location], evidence: list[str], reason: str,
+              about: tuple[str, ...] = ()) -> Flag:
+    """A flag whose id depends only on what it points at, so it is the same on every run.
+
+    `about`: the claims a flag on whole sentences is about (two numbers of one sentence pair are
+    two flags)."""
+    key = "|".join([kind] + [f"{l.article_id}:{l.start}-{l.end}" for l in locations] + list(about))
     flag_id = f"{kind}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
     return Flag(id=flag_id, kind=kind, severity=severity, locations=locations, evidence=evidence, reason=reason)

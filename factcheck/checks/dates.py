@@ -65,7 +65,8 @@ def _flag(corpus: Corpus, a: Claim, days_a, b: Claim, days_b) -> Flag:
     where = [claim_location(corpus, c) for c in (a, b)]
     reason = (f"\"{a.subject} {a.predicate}\" is dated \"{a.date}\" ({_days(days_a)}) in one article and "
               f"\"{b.date}\" ({_days(days_b)}) in the other.")
-    return make_flag("date", "medium", where, [f"{b.article_id} line {b.line}: \"{b.quote}\""], reason)
+    return make_flag("date", "medium", where, [f"{b.article_id} line {b.line}: \"{b.quote}\""],
+                     reason, about=(a.id, b.id))
 
 
 def _days(days: tuple[dt.date, dt.date]) -> str:

@@ -113,4 +113,5 @@ def _flag(corpus: Corpus, a: Claim, b: Claim, name: str, unit: str) -> Flag:
     where = [claim_location(corpus, c) for c in (a, b)]
     reason = (f"Both articles give a \"{unit}\" figure in a sentence about \"{name.title()}\": "
               f"\"{a.number.text}\" and \"{b.number.text}\" cannot both hold.")
-    return make_flag("figure", "medium", where, [f"{b.article_id} line {b.line}: \"{b.quote}\""], reason)
+    return make_flag("figure", "medium", where, [f"{b.article_id} line {b.line}: \"{b.quote}\""],
+                     reason, about=(a.id, b.id))

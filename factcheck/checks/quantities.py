@@ -151,7 +151,8 @@ def _flag(corpus: Corpus, kind: str, first, second, severity: str) -> Flag:
     verdict = "cannot both hold" if severity == "high" else "differ, though their hedges could reconcile them"
     reason = (f"Both articles count {kind} for the same event (dated within {SAME_EVENT_DAYS} days): "
               f"\"{first.number.text}\" and \"{second.number.text}\" {verdict}.")
-    return make_flag("quantity", severity, where, [f"{second.article_id} line {second.line}: \"{second.quote}\""], reason)
+    return make_flag("quantity", severity, where, [f"{second.article_id} line {second.line}: \"{second.quote}\""],
+                     reason, about=(first.id, second.id))
 
 
 def _lead(claims: list) -> object:
