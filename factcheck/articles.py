@@ -69,6 +69,8 @@ def walk(folder: Path) -> tuple[list[Path], list[SkippedFile]]:
             with os.scandir(directory) as listing:
                 entries = list(listing)
         except OSError as exc:
+            if directory == folder:
+                raise InputError(f"cannot read folder {shown(folder)}: {_why(exc)}") from None
             skipped.append(SkippedFile(path=shown(directory), reason=f"cannot read folder: {_why(exc)}"))
             continue
         for entry in entries:

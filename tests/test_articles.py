@@ -64,9 +64,13 @@ def test_bad_files_are_skipped_with_reasons(tmp_path):
     }
 
 
-def test_missing_folder_and_folder_without_articles_are_errors(tmp_path):
+def test_missing_folder_and_folder_without_articles_are_errors(tmp_path, monkeypatch):
     with pytest.raises(InputError, match="no such folder"):
         load_folder(tmp_path / "missing")
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "scandir", lambda path: (_ for _ in ()).throw(PermissionError(13, "Permission denied")))
+        with pytest.raises(InputError, match=f"cannot read folder {tmp_path}: permission denied"):
+            load_folder(tmp_path)
     (tmp_path / "notes.png").write_bytes(b"x")
     with pytest.raises(InputError, match="no readable articles"):
         load_folder(tmp_path)
