@@ -32,10 +32,10 @@ Piece = tuple[int, int, int, int]
 class Article(BaseModel):
     """One input article with its metadata, its text as analysed, and the way back to the file.
 
-    `pieces` are the places where `text` and the file differ in length: (start, end) in `text`
-    and (start, end) in the file; between them the two run in step. A span that starts or ends
-    inside a piece of unequal lengths widens to the whole piece, so it never cuts a character
-    of the file in two.
+    `pieces` are the places where `text` and the file differ other than one character for one:
+    (start, end) in `text` and (start, end) in the file; between them the two run in step. A
+    span that starts or ends inside a piece widens to the whole piece, so it never cuts a
+    character of the file in two.
     """
 
     id: str = Field(description="file name, unique within a run")
@@ -65,15 +65,13 @@ class Article(BaseModel):
     def _file_start(self, n: int) -> int:
         i = bisect_right(self._piece_ends(), n)  # pieces before i end at or before n
         if i < len(self.pieces) and self.pieces[i][0] <= n:
-            n0, n1, f0, f1 = self.pieces[i]
-            return f0 + (n - n0) if n1 - n0 == f1 - f0 else f0
+            return self.pieces[i][2]  # inside a piece: from its start
         return self._shift(i, n)
 
     def _file_end(self, n: int) -> int:
         i = bisect_left(self._piece_ends(), n)  # pieces before i end before n
         if i < len(self.pieces) and self.pieces[i][0] < n:
-            n0, n1, f0, f1 = self.pieces[i]
-            return f0 + (n - n0) if n1 - n0 == f1 - f0 else f1
+            return self.pieces[i][3]  # inside a piece: to its end
         return self._shift(i, n)
 
     def _shift(self, i: int, n: int) -> int:

@@ -3,9 +3,10 @@
 An article's body is read once into one canonical form: Unicode NFC (a decomposed "c" + cedilla
 is one "ç", so names match however they were typed), invisible format characters left out
 (zero-width space and joiners, soft hyphen, byte-order mark, direction marks: they split names
-without showing), and line ends as "\\n". Where that changes the length of the text, a piece
-(text start, text end, file start, file end) records it, so that `Article.file_span` can turn
-any offset of the analysed text back into an offset of the file.
+without showing), and line ends as "\\n". Where that changes more than one character for one
+(a composed letter, marks put in order, a character left out, "\\r\\n"), a piece (text start,
+text end, file start, file end) records it, so that `Article.file_span` can turn any offset of
+the analysed text back into an offset of the file.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ CHANGEABLE = re.compile(r"\r\n?|[\x00-\x7f]?[^\x00-\x7f]+")
 
 
 def normalise(body: str, offset: int = 0) -> tuple[str, list[Piece]]:
-    """`body` as analysed, and the pieces where it differs in length from `body`.
+    """`body` as analysed, and the pieces where it differs from `body` other than one character for one.
 
     `offset` is where `body` starts in the file; the pieces hold file offsets.
     """
@@ -35,7 +36,7 @@ def normalise(body: str, offset: int = 0) -> tuple[str, list[Piece]]:
         parts.append(body[f:match.start()])
         n, f = n + match.start() - f, match.start()
         for written, analysed in _units(match.group(0)):
-            if len(written) != len(analysed):
+            if written != analysed and not len(written) == len(analysed) == 1:
                 pieces.append((n, n + len(analysed), offset + f, offset + f + len(written)))
             parts.append(analysed)
             n, f = n + len(analysed), f + len(written)

@@ -277,3 +277,27 @@ def test_json_that_is_not_an_article_is_a_skipped_file(tmp_path):
         "number.json": "not a JSON object or a list of them (a number)",
         "string.json": "not a JSON object or a list of them (a string)",
     }
+
+
+def test_every_span_of_the_analysed_text_maps_to_the_same_text_in_the_file():
+    """Random texts mixing decomposed accents, invisible characters, Hangul jamo and line ends."""
+    import random
+
+    from factcheck.models import Article
+    from factcheck.normalise import INVISIBLE, normalise
+
+    alphabet = ["a", "e", " ", "\n", "\r\n", "\r", "\u0301", "\u0327", "\u00e9", "\u200b", "\u200d", "\u00ad",
+                "\ufeff", "\u1100", "\u1161", "\u11a8", "\u212b", "Z", "."]
+    rng = random.Random(7)
+    for _ in range(300):
+        written = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        text, pieces = normalise(written, 4)
+        lines_as_written = written.replace("\r\n", "\n").replace("\r", "\n")
+        assert text == unicodedata.normalize("NFC", INVISIBLE.sub("", lines_as_written))
+        article = Article(id="a", path="a", text=text, source="----" + written, pieces=pieces, body_offset=4)
+        for start in range(len(text) + 1):
+            for end in range(start, len(text) + 1):
+                file_start, file_end = article.file_span(start, end)
+                assert 4 <= file_start <= file_end <= 4 + len(written)
+                back = INVISIBLE.sub("", article.file_text[file_start:file_end].replace("\r\n", "\n").replace("\r", "\n"))
+                assert text[start:end] in unicodedata.normalize("NFC", back)
