@@ -28,7 +28,7 @@ def normalise(body: str, offset: int = 0) -> tuple[str, list[Piece]]:
 
     `offset` is where `body` starts in the file; the pieces hold file offsets.
     """
-    if body.isascii() and "\r" not in body:
+    if "\r" not in body and (body.isascii() or unicodedata.is_normalized("NFC", body) and not INVISIBLE.search(body)):
         return body, []
     parts, pieces = [], []
     n = f = 0  # where we are in the analysed text and in `body`
