@@ -127,3 +127,28 @@ def test_every_flag_quote_is_the_files_text_at_its_offsets_on_the_dev_clusters(t
     assert found == []
     if form == "md":
         assert {"quantity", "figure", "duplicate"} <= kinds
+
+
+def test_model_claims_move_to_the_file_with_their_number_and_date(tmp_path):
+    """The claims the model path builds (statement with a date, number) are moved like the rule ones."""
+    from factcheck.articles import load_folder
+    from factcheck.candidates import select
+    from factcheck.extract import answer_model, claims_from_answer
+    from factcheck.file_offsets import to_file
+    from factcheck.sentences import split_article
+
+    sentence = "The 4,000 troops deployed from Fran\u0327ce were attacked on the 19th of February."
+    (tmp_path / "a.md").write_text(FRONT + "Intro.\r\n\u200b" + sentence + "\r\n", encoding="utf-8")
+    articles, _ = load_folder(tmp_path)
+    [candidate] = select(split_article(articles[0]))
+    answer = answer_model(candidate).model_validate(
+        {"statement": {"subject": "troops", "predicate": "were attacked", "date": "the 19th of February"},
+         "4,000 troops": {"counts": "troops deployed from France", "subject": "France", "predicate": "deployed",
+                          "date": None}})
+    report = Report(source=str(tmp_path), model="fake", articles=articles, claims=claims_from_answer(answer, candidate))
+    statement, number = to_file(report).claims
+    text = file_text(tmp_path / "a.md")
+    assert statement.quote == text[statement.span.start:statement.span.end] == unicodedata.normalize("NFD", sentence)
+    assert statement.line == line_of(text, statement.span.start) == 7
+    assert text[statement.date_span.start:statement.date_span.end] == "the 19th of February"
+    assert number.number.text == text[number.number.span.start:number.number.span.end] == "4,000"
