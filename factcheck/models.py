@@ -1,14 +1,19 @@
 """Typed data that flows between the pipeline stages.
 
 Every stage takes and returns these models; nothing else is shared between stages.
-Character offsets (`start`, `end`) always index the article's original text.
+Inside the pipeline, character offsets (`start`, `end`) index `Article.text`, the body as
+analysed (NFC, invisible format characters left out, line ends as "\n"); the report's offsets
+(flag locations, and the sentences, anchors and claims of a finished run) index the file as
+written, through `Article.file_span`.
 """
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left, bisect_right
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 Hedge = Literal["exact", "about", "at least", "more than", "at most", "less than", "up to", "range", "vague"]
 
@@ -20,8 +25,18 @@ class Span(BaseModel):
     end: int
 
 
+LINE_BREAK = re.compile(r"\r\n?|\n")
+Piece = tuple[int, int, int, int]
+
+
 class Article(BaseModel):
-    """One input article with its metadata and original text."""
+    """One input article with its metadata, its text as analysed, and the way back to the file.
+
+    `pieces` are the places where `text` and the file differ other than one character for one:
+    (start, end) in `text` and (start, end) in the file; between them the two run in step. A
+    span that starts or ends inside a piece widens to the whole piece, so it never cuts a
+    character of the file in two.
+    """
 
     id: str = Field(description="file name, unique within a run")
     path: str
@@ -29,9 +44,57 @@ class Article(BaseModel):
     outlet: str | None = None
     date: str | None = None
     url: str | None = Field(None, description="where the article was published, from front matter or the record")
-    text: str
+    text: str = Field(description="the body as analysed: NFC, invisible format characters left out, line ends as \\n")
+    encoding: str = Field("utf-8", description="how the file was decoded")
     body_offset: int = Field(0, description="where the body starts in the file (after front matter)")
     header_lines: int = Field(0, description="lines of front matter above the body, so line numbers point into the file")
+    source: str | None = Field(None, exclude=True, description="the file's text as decoded; None when it is `text`")
+    pieces: list[Piece] = Field([], exclude=True, description="(text start, text end, file start, file end)")
+    _cache: dict = PrivateAttr(default_factory=dict)  # lookup lists, keyed by what they were built from
+
+    @property
+    def file_text(self) -> str:
+        return self.text if self.source is None else self.source
+
+    def file_span(self, start: int, end: int) -> tuple[int, int]:
+        """File offsets of the text span [start, end)."""
+        if self.source is None:
+            return start, end
+        file_start = self._file_start(start)
+        return file_start, max(file_start, self._file_end(end))
+
+    def _file_start(self, n: int) -> int:
+        i = bisect_right(self._piece_ends(), n)  # pieces before i end at or before n
+        if i < len(self.pieces) and self.pieces[i][0] <= n:
+            return self.pieces[i][2]  # inside a piece: from its start
+        return self._shift(i, n)
+
+    def _file_end(self, n: int) -> int:
+        i = bisect_left(self._piece_ends(), n)  # pieces before i end before n
+        if i < len(self.pieces) and self.pieces[i][0] < n:
+            return self.pieces[i][3]  # inside a piece: to its end
+        return self._shift(i, n)
+
+    def _shift(self, i: int, n: int) -> int:
+        """File offset of `n`, which lies after the first `i` pieces and before the next."""
+        if i == 0:
+            return self.body_offset + n
+        _, n1, _, f1 = self.pieces[i - 1]
+        return f1 + (n - n1)
+
+    def file_line(self, file_offset: int) -> int:
+        """1-based line of a file offset (a line ends at \\n, \\r\\n or a lone \\r)."""
+        text = self.file_text
+        cached = self._cache.get("lines")
+        if cached is None or cached[0] is not text:
+            cached = self._cache["lines"] = (text, [m.end() for m in LINE_BREAK.finditer(text)])
+        return bisect_right(cached[1], file_offset) + 1
+
+    def _piece_ends(self) -> list[int]:
+        cached = self._cache.get("pieces")
+        if cached is None or cached[0] is not self.pieces:
+            cached = self._cache["pieces"] = (self.pieces, [p[1] for p in self.pieces])
+        return cached[1]
 
 
 class SkippedFile(BaseModel):

@@ -1,4 +1,5 @@
-"""The only place that knows the order of the stages: load, split, select, extract, report."""
+"""The only place that knows the order of the stages: load, split, select, extract, check, and
+the move of every place from the analysed text to the file as written."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from .articles import load_folder
 from .checks import Corpus, run_all
 from .checks.quantities import quantity_rows
 from .errors import InputError
+from .file_offsets import to_file
 from .models import Decision, Extraction, LLMUsage, NotExtracted, Report
 from .reference import OfficeTable, load_table
 from .settings import Settings
@@ -55,7 +57,7 @@ def run(source: Path, settings: Settings) -> Report:
 
         extractions = [rule_claims(c) for c in chosen]
         report = _assemble(source, RULES_MODEL, articles, skipped, sentences, chosen, extractions)
-        check(report, load_table(tuple(settings.reference_files)))
+        to_file(check(report, load_table(tuple(settings.reference_files))))
         return _store_rules_run(report, settings, incoming)
     store = Store(settings.database)
     try:
@@ -71,7 +73,7 @@ def run(source: Path, settings: Settings) -> Report:
             with _progress(settings, len([c for c in chosen if not c.sentence.duplicate_of])) as bar:
                 extractions = extract_all(chosen, by_id, client, workers, on_done=lambda _: bar.update())
         report = _assemble(source, model, articles, skipped, sentences, chosen, extractions)
-        check(report, load_table(tuple(settings.reference_files)))
+        to_file(check(report, load_table(tuple(settings.reference_files))))
         _finish(store, run_id, report)
     finally:
         store.close()

@@ -56,7 +56,8 @@ def _header(report: Report) -> str:
     return (
         f"# Fact-check report: {report.source}\n\n"
         f"Claims extracted by `{report.model}`. Every quote is exact; `line` and `chars` point into the file "
-        f"(characters counted from the start of the article text).\n\n"
+        f"(characters counted from the start of the file, front matter included; line breaks in quotes are "
+        f"shown as spaces).\n\n"
         f"| | count |\n|---|---:|\n{table}"
     )
 
@@ -85,7 +86,7 @@ def _flag_block(n: int, flag: Flag, decision: Decision | None) -> str:
     mark = " (confirmed)" if decision and decision.status == "confirmed" else ""
     lines = [f"### {n}. {flag.severity.upper()} {flag.kind}{mark}: {flag.reason}", f"id `{flag.id}`", ""]
     for loc in flag.locations:
-        lines.append(f"- `{loc.article_id}` line {loc.line}, chars {loc.start}-{loc.end}: \"{_clip(loc.quote, 400)}\"")
+        lines.append(f"- `{loc.article_id}` line {loc.line}, chars {loc.start}-{loc.end}: \"{_clip(_one_line(loc.quote), 400)}\"")
     lines += [f"- evidence: {_clip(e, 400)}" for e in flag.evidence]
     if decision:
         lines += _decision_lines(decision)
@@ -109,7 +110,13 @@ def _dates(report: Report) -> str:
     for d in report.article_dates:
         when = d.day or (f"on or after {d.earliest}" if d.earliest else "unknown")
         rows.append(f"| `{d.article_id}` | {when} | {_cell(d.basis)} |")
-    return "## Article dates\n\n" + "\n".join(rows)
+    return "## Article dates\n\n" + "\n".join(rows) + _encodings(report)
+
+
+def _encodings(report: Report) -> str:
+    """The articles not read as UTF-8, so a reviewer knows how their characters were taken."""
+    other = [f"- `{a.id}`: {a.encoding}" for a in report.articles if a.encoding != "utf-8"]
+    return "\n\nRead in another encoding than UTF-8:\n\n" + "\n".join(other) if other else ""
 
 
 def _quantities(report: Report) -> str:
@@ -206,6 +213,10 @@ def _claims_table(claims: list[Claim]) -> str:
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.splitlines())
 
 
 def _clip(text: str, limit: int = 240) -> str:

@@ -220,7 +220,7 @@ class Store:
     def _insert_findings(self, run_id: int, report: Report) -> None:
         dated = {d.article_id: _dump(d) for d in report.article_dates}
         self._db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?)", [
-            (run_id, a.id, str(Path(a.path).resolve()), _dump(a), dated.get(a.id)) for a in report.articles
+            (run_id, a.id, str(Path(a.path).resolve()), _dump_article(a), dated.get(a.id)) for a in report.articles
         ])
         reasons = {c.sentence.ref: json.dumps(c.reasons) for c in report.candidates}
         self._db.executemany("INSERT OR REPLACE INTO sentences VALUES (?, ?, ?, ?, ?)", [
@@ -319,6 +319,13 @@ class Store:
 def _dump(model) -> str:
     """A model as JSON text; unlike pydantic's own JSON, an open interval's infinity survives."""
     return json.dumps(model.model_dump(mode="json"), ensure_ascii=False)
+
+
+def _dump_article(article: Article) -> str:
+    """An article with the file's own text and its mapping, which its JSON leaves out."""
+    body = article.model_dump(mode="json")
+    body.update(source=article.source, pieces=[list(p) for p in article.pieces])
+    return json.dumps(body, ensure_ascii=False)
 
 
 def _load(cls, text: str):

@@ -108,6 +108,17 @@ def rule_claims_of(corpus: Corpus) -> list[Claim]:
     return [c for candidate in corpus.candidates for c in rule_claims(candidate).claims]
 
 
+def test_two_kinds_of_count_in_one_pair_of_sentences_are_two_flags_on_those_sentences():
+    a = "The strike killed 13 civilians and wounded 40 people in Gao."
+    b = "The strike killed at least 84 civilians and wounded 7 people in Gao."
+    corpus = corpus_of(a, b, dates=("2013-02-20", "2013-02-20"))
+    corpus.claims = rule_claims_of(corpus)
+    flags = check_quantities(corpus)
+    assert len({f.id for f in flags}) == len(flags) == 2
+    assert all([(loc.start, loc.end, loc.quote) for loc in f.locations] == [(0, len(a), a), (0, len(b), b)]
+               for f in flags)
+
+
 def test_figures_about_one_named_thing_that_cannot_both_hold():
     days = ("2020-01-01", "2020-01-02")
     claim = "Based on 177 reviews, The Grey scored over 79% on Rotten Tomatoes."

@@ -34,10 +34,6 @@ class Corpus:
     def __post_init__(self) -> None:
         self.by_article = {a.id: a for a in self.articles}
 
-    def line_of(self, article_id: str, offset: int) -> int:
-        article = self.by_article[article_id]
-        return article.text.count("\n", 0, offset) + 1 + article.header_lines
-
 
 @lru_cache(maxsize=65536)
 def proper_names(sentence: str) -> frozenset[str]:
@@ -53,18 +49,28 @@ def proper_names(sentence: str) -> frozenset[str]:
 
 
 def location(corpus: Corpus, article_id: str, start: int, end: int) -> Location:
-    text = corpus.by_article[article_id].text
-    return Location(article_id=article_id, line=corpus.line_of(article_id, start), start=start, end=end,
-                    quote=text[start:end])
+    """Where the analysed text's span [start, end) is in the file: file offsets, file line, the file's text."""
+    article = corpus.by_article[article_id]
+    file_start, file_end = article.file_span(start, end)
+    return Location(article_id=article_id, line=article.file_line(file_start), start=file_start, end=file_end,
+                    quote=article.file_text[file_start:file_end])
 
 
-def sentence_location(sentence: Sentence) -> Location:
-    return Location(article_id=sentence.article_id, line=sentence.line, start=sentence.start, end=sentence.end,
-                    quote=sentence.text)
+def sentence_location(corpus: Corpus, sentence: Sentence) -> Location:
+    return location(corpus, sentence.article_id, sentence.start, sentence.end)
 
 
-def make_flag(kind: str, severity: str, locations: list[Location], evidence: list[str], reason: str) -> Flag:
-    """A flag whose id depends only on what it points at, so it is the same on every run."""
-    key = "|".join([kind] + [f"{l.article_id}:{l.start}-{l.end}" for l in locations])
+def claim_location(corpus: Corpus, claim: Claim) -> Location:
+    """The sentence a claim comes from: a flag on a number or date shows its whole sentence."""
+    return location(corpus, claim.article_id, claim.span.start, claim.span.end)
+
+
+def make_flag(kind: str, severity: str, locations: list[Location], evidence: list[str], reason: str,
+              about: tuple[str, ...] = ()) -> Flag:
+    """A flag whose id depends only on what it points at, so it is the same on every run.
+
+    `about`: the claims a flag on whole sentences is about (two numbers of one sentence pair are
+    two flags)."""
+    key = "|".join([kind] + [f"{l.article_id}:{l.start}-{l.end}" for l in locations] + list(about))
     flag_id = f"{kind}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
     return Flag(id=flag_id, kind=kind, severity=severity, locations=locations, evidence=evidence, reason=reason)

@@ -24,7 +24,7 @@ from collections import defaultdict
 from ..models import Candidate, Claim, Flag
 from ..resolve import MONTH_NAMES, absolute, window
 from ..sentences import normalize
-from .base import YEAR, Corpus, location, make_flag, proper_names
+from .base import YEAR, Corpus, claim_location, location, make_flag, proper_names
 
 STOP = {"the", "a", "an", "of", "and", "has", "have", "had", "was", "were", "is", "are", "been", "be"}
 
@@ -62,13 +62,11 @@ def _event_key(claim: Claim) -> tuple | None:
 
 
 def _flag(corpus: Corpus, a: Claim, days_a, b: Claim, days_b) -> Flag:
-    where = [location(corpus, c.article_id, c.date_span.start, c.date_span.end) if c.date_span else
-             location(corpus, c.article_id, c.span.start, c.span.end) for c in (a, b)]
-    for loc, claim in zip(where, (a, b)):
-        loc.quote = claim.quote
+    where = [claim_location(corpus, c) for c in (a, b)]
     reason = (f"\"{a.subject} {a.predicate}\" is dated \"{a.date}\" ({_days(days_a)}) in one article and "
               f"\"{b.date}\" ({_days(days_b)}) in the other.")
-    return make_flag("date", "medium", where, [f"{b.article_id} line {b.line}: \"{b.quote}\""], reason)
+    return make_flag("date", "medium", where, [f"{b.article_id} line {b.line}: \"{b.quote}\""],
+                     reason, about=(a.id, b.id))
 
 
 def _days(days: tuple[dt.date, dt.date]) -> str:

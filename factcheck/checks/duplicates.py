@@ -7,7 +7,7 @@ sentences are reported as one passage.
 from __future__ import annotations
 
 from ..models import Flag, Sentence
-from .base import Corpus, make_flag, sentence_location
+from .base import Corpus, location, make_flag
 
 
 def check_duplicates(corpus: Corpus) -> list[Flag]:
@@ -15,8 +15,7 @@ def check_duplicates(corpus: Corpus) -> list[Flag]:
     flags = []
     for run in _runs([s for s in corpus.sentences if s.duplicate_of]):
         first = [by_ref[s.duplicate_of] for s in run]
-        copy_where = sentence_location(run[0])
-        copy_where.end, copy_where.quote = run[-1].end, " ".join(s.text for s in run)
+        copy_where = location(corpus, run[0].article_id, run[0].start, run[-1].end)
         same = run[0].article_id == first[0].article_id
         reason = (f"{len(run)} sentence{'s' if len(run) > 1 else ''} (lines {run[0].line}-{run[-1].line}) repeat "
                   f"{'this article' if same else first[0].article_id} lines {first[0].line}-{first[-1].line} "

@@ -20,7 +20,7 @@ from collections import defaultdict
 
 from ..models import Claim, Flag
 from ..sentences import normalize
-from .base import YEAR, Corpus, location, make_flag, proper_names
+from .base import YEAR, Corpus, claim_location, make_flag, proper_names
 from .quantities import COMPARED_ACTIONS, SAME_EVENT_DAYS, _disjoint, claim_kind
 
 MODEL_NUMBER = re.compile(r"(?<![.!?]\s)\b[A-Z][A-Za-z]*\s*$")
@@ -110,9 +110,8 @@ def _agrees(values: dict, others: list[Claim], name: str, claim: Claim) -> bool:
 
 
 def _flag(corpus: Corpus, a: Claim, b: Claim, name: str, unit: str) -> Flag:
-    where = [location(corpus, c.article_id, c.number.span.start, c.number.span.end) for c in (a, b)]
-    for loc, claim in zip(where, (a, b)):
-        loc.quote = claim.quote
+    where = [claim_location(corpus, c) for c in (a, b)]
     reason = (f"Both articles give a \"{unit}\" figure in a sentence about \"{name.title()}\": "
               f"\"{a.number.text}\" and \"{b.number.text}\" cannot both hold.")
-    return make_flag("figure", "medium", where, [f"{b.article_id} line {b.line}: \"{b.quote}\""], reason)
+    return make_flag("figure", "medium", where, [f"{b.article_id} line {b.line}: \"{b.quote}\""],
+                     reason, about=(a.id, b.id))

@@ -16,7 +16,7 @@ import re
 
 from ..models import Flag, QuantityRow
 from ..resolve import MONTH_NAMES, kind_of
-from .base import Corpus, location, make_flag
+from .base import Corpus, claim_location, make_flag
 from .dates import _days, claim_days
 
 SAME_EVENT_DAYS = 3
@@ -147,13 +147,12 @@ def _differ(x, y) -> bool:
 
 
 def _flag(corpus: Corpus, kind: str, first, second, severity: str) -> Flag:
-    where = [location(corpus, c.article_id, c.number.span.start, c.number.span.end) for c in (first, second)]
-    for loc, claim in zip(where, (first, second)):
-        loc.quote = claim.quote
+    where = [claim_location(corpus, c) for c in (first, second)]
     verdict = "cannot both hold" if severity == "high" else "differ, though their hedges could reconcile them"
     reason = (f"Both articles count {kind} for the same event (dated within {SAME_EVENT_DAYS} days): "
               f"\"{first.number.text}\" and \"{second.number.text}\" {verdict}.")
-    return make_flag("quantity", severity, where, [f"{second.article_id} line {second.line}: \"{second.quote}\""], reason)
+    return make_flag("quantity", severity, where, [f"{second.article_id} line {second.line}: \"{second.quote}\""],
+                     reason, about=(first.id, second.id))
 
 
 def _lead(claims: list) -> object:

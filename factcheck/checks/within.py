@@ -100,7 +100,7 @@ def check_totals(corpus: Corpus) -> list[Flag]:
         else:
             continue
         flags.append(make_flag(
-            "total", severity, [sentence_location(sentence)], [f"{listed} = {parts_sum:,.0f}; total \"{total.text}\""],
+            "total", severity, [sentence_location(corpus, sentence)], [f"{listed} = {parts_sum:,.0f}; total \"{total.text}\""],
             f"The parts ({listed} = {parts_sum:,.0f}) {why} (\"{total.text}\").",
         ))
     return flags

@@ -133,7 +133,7 @@ def _article_page(article_id: str):
     claims = store.claims(run.id, article_id)
     return render_template(
         "article.html", run=run, runs=store.runs(), article=article, dated=store.article_dates(run.id).get(article_id),
-        segments=passages.marked_segments(article.text, spans), flags=flags, decided=decided,
+        segments=passages.marked_segments(article.file_text, spans), flags=flags, decided=decided,
         sentences=_claims_by_sentence(store.sentences(run.id, article_id), claims),
     )
 

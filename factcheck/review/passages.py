@@ -41,7 +41,7 @@ class Evidence:
 
 def passage(article: Article, sentences: list[Sentence], start: int, end: int) -> Passage:
     """The sentences holding [start, end), with part of one sentence either side."""
-    text = article.text
+    text = article.file_text  # locations and sentences count in the file
     inside = [s for s in sentences if s.start < max(end, start + 1) and start < s.end]
     first = min((s.start for s in inside), default=start)
     last = max((s.end for s in inside), default=end)
@@ -79,14 +79,14 @@ def evidence(line: str, default_article: str, articles: dict[str, Article],
 
 def _find(article: Article, quote: str, line: int) -> int | None:
     """Where the quote stands in the article, preferring the occurrence on the given line."""
-    starts = [m.start() for m in re.finditer(re.escape(quote), article.text)]
+    starts = [m.start() for m in re.finditer(re.escape(quote), article.file_text)]
     if not starts:
         return None
     return next((s for s in starts if _line(article, s) == line), starts[0])
 
 
 def _line(article: Article, offset: int) -> int:
-    return article.text.count("\n", 0, offset) + 1 + article.header_lines
+    return article.file_line(offset)
 
 
 def marked_segments(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[str, list[str]]]:
