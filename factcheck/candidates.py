@@ -9,21 +9,19 @@ from __future__ import annotations
 
 import re
 
+from .lexicon.en import (AMBIGUOUS_MONTHS, HONORIFICS, MONTH, MONTH_ABBR, MONTHS, ORDINAL_DAY, TITLES, WEEKDAY,
+                         WEEKDAYS, YEAR)
 from .models import Candidate, DateMention, PersonMention, QuantityMention, Sentence
 from .quantities import NUMBER_RE, hedge_of, interval
 
-MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-MONTH_ABBR = r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
-WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
-ORD = r"\d{1,2}(?:st|nd|rd|th)?"
-YEAR = r"(?:1[89]|20)\d{2}"
+ORD = ORDINAL_DAY
 PERIOD = r"day|week|weekend|month|year|decade|summer|winter|spring|autumn|fall"
 
 DATE_PATTERNS = [
-    rf"(?:the\s+)?{ORD}\s+(?:of\s+)?(?:{MONTHS}|(?:{MONTH_ABBR})\.?)(?:,?\s+{YEAR})?",
-    rf"(?:{MONTHS}|(?:{MONTH_ABBR})\.?)\s+{ORD}(?:,?\s+{YEAR})?",
-    rf"(?:(?:early|mid|late)[-\s])?(?:{MONTHS})(?:\s+{YEAR})?",
-    rf"(?:(?:last|this|next|on|early|late)\s+)?(?:{WEEKDAYS})(?:\s+(?:morning|afternoon|evening|night))?",
+    rf"(?:the\s+)?{ORD}\s+(?:of\s+)?(?:{MONTH}|(?:{MONTH_ABBR})\.?)(?:,?\s+{YEAR})?",
+    rf"(?:{MONTH}|(?:{MONTH_ABBR})\.?)\s+{ORD}(?:,?\s+{YEAR})?",
+    rf"(?:(?:early|mid|late)[-\s])?(?:{MONTH})(?:\s+{YEAR})?",
+    rf"(?:(?:last|this|next|on|early|late)\s+)?(?:{WEEKDAY})(?:\s+(?:morning|afternoon|evening|night))?",
     rf"(?:earlier|later)\s+(?:this|that|last)\s+(?:{PERIOD})",
     rf"(?:last|this|next|past)\s+(?:{PERIOD})",
     rf"(?:in\s+)?(?:the\s+)?(?:past|last|coming|recent)\s+(?:\w+\s+)?(?:{PERIOD})s?",
@@ -33,19 +31,7 @@ DATE_PATTERNS = [
     rf"(?:(?:in|since|until|by|from|of)\s+)?{YEAR}s?",
 ]
 DATE_RE = re.compile(r"(?<![\w-])(?:" + "|".join(DATE_PATTERNS) + r")(?![\w-])", re.IGNORECASE)
-# Month names that are also common words are only dates when capitalised.
-_AMBIGUOUS_MONTHS = {"may", "march", "august"}
 
-TITLES = [
-    "Prime Minister", "Deputy Prime Minister", "President", "Vice President", "Vice-President",
-    "Defense Minister", "Defence Minister", "Foreign Minister", "Interior Minister", "Finance Minister",
-    "Minister", "Secretary-General", "Secretary General", "Secretary of State", "Secretary",
-    "Chancellor", "King", "Queen", "Emperor", "Governor", "Mayor", "Senator", "Ambassador", "Envoy",
-    "General", "Gen.", "Colonel", "Col.", "Lieutenant", "Lt.", "Major", "Captain", "Commander",
-    "Admiral", "Chief of Staff", "Army Chief", "spokesman", "spokeswoman", "spokesperson",
-    "chief", "leader", "counterpart", "Judge", "Justice", "Speaker", "Chairman", "Director",
-]
-HONORIFICS = {"Mr.", "Mrs.", "Ms.", "Dr.", "Mr", "Mrs", "Ms", "Dr"}
 _title_alt = "|".join(sorted((re.escape(t) for t in TITLES), key=len, reverse=True))
 _honorific_alt = "|".join(re.escape(h) for h in sorted(HONORIFICS, key=len, reverse=True))
 NAME_WORD = r"(?:[A-Z][a-zà-ÿ'’\-]+|[A-Z]\.|al-[A-Z][a-z]+|de|da|van|von|bin|ibn)"
@@ -58,7 +44,7 @@ PERSON_RE = re.compile(
 NOT_NAMES = {
     "The", "A", "An", "In", "On", "At", "Of", "And", "But", "He", "She", "They", "It", "This", "That",
     "Islamic", "State", "Government", "Army", "Forces",
-} | set(MONTHS.split("|")) | set(WEEKDAYS.split("|"))
+} | set(MONTHS) | set(WEEKDAYS)
 
 ATTRIBUTION_RE = re.compile(
     r"\b(?:said|says|say|told|announced|added|stated|claimed|reported|confirmed|according to|denied|estimated)\b",
@@ -69,7 +55,7 @@ PROPER_NOUN_RE = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-zà-ÿ]+")
 NOT_QUANTITY_AFTER = re.compile(r"^(?:st|nd|rd|th)\b|^-?(?:year-old|th)\b", re.IGNORECASE)
 PARTITIVE_ONE = re.compile(r"^\s+of\b", re.IGNORECASE)
 NOT_QUANTITY_BEFORE = re.compile(
-    rf"(?:COVID|Covid|G|F|Mi|Su|MQ|No\.|number|#|page|Resolution|Article|\b(?:{MONTHS}|{MONTH_ABBR})\.?)[-\s]?$"
+    rf"(?:COVID|Covid|G|F|Mi|Su|MQ|No\.|number|#|page|Resolution|Article|\b(?:{MONTH}|{MONTH_ABBR})\.?)[-\s]?$"
 )
 
 
@@ -78,7 +64,7 @@ def find_dates(text: str, offset: int = 0) -> list[DateMention]:
     for m in DATE_RE.finditer(text):
         word = m.group(0)
         first = word.split()[0]
-        if first.lower() in _AMBIGUOUS_MONTHS and not first[0].isupper():
+        if first.lower() in AMBIGUOUS_MONTHS and not first[0].isupper():
             continue
         if re.fullmatch(r"(?:on|this|last|next)", first, re.I) and len(word.split()) == 1:
             continue

@@ -24,6 +24,7 @@ from typing import Literal, Optional
 from instructor import ResponseSchema
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, model_validator
 
+from .lexicon.en import STOP_WORDS
 from .llm.client import VALIDATION_CONTEXT, LLMClient
 from .models import Article, Candidate, Claim, Extraction, LLMUsage, NumberValue, PersonMention, Span
 from .prompts import Prompt
@@ -33,11 +34,6 @@ from .sentences import normalize
 PROMPT = ("extract_claims", 2)
 # Bump when the validators change: cached answers (and cached failures) are keyed on it.
 VALIDATORS_VERSION = "6"
-STOPWORDS = set(
-    "a an the of in on at to for from by with and or but as is are was were be been being has have had "
-    "that this these those it its their his her they he she we who which what when where than then there "
-    "into over after before about also not no so such said says".split()
-)
 
 
 def prompt() -> Prompt:
@@ -143,7 +139,7 @@ def _ungrounded(value: str, source: str, where: str) -> ValueError:
 
 
 def content_words(text: str) -> list[str]:
-    return [w for w in re.findall(r"[a-z0-9]+", normalize(text)) if w not in STOPWORDS]
+    return [w for w in re.findall(r"[a-z0-9]+", normalize(text)) if w not in STOP_WORDS]
 
 
 def _word_in(word: str, source: str) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 
+from .lexicon.en import HEDGES
 from .models import Hedge
 
 UNITS = {
@@ -23,14 +24,6 @@ VAGUE = {
     "dozens": (24, 99), "scores": (40, 99), "hundreds": (200, 999), "thousands": (2_000, 9_999),
     "tens of thousands": (20_000, 99_999), "hundreds of thousands": (200_000, 999_999),
     "millions": (2_000_000, 9_999_999), "several": (3, 9), "a dozen": (12, 12), "a few": (2, 5),
-}
-HEDGES: dict[str, Hedge] = {
-    "about": "about", "around": "about", "approximately": "about", "roughly": "about", "some": "about",
-    "nearly": "about", "almost": "about", "an estimated": "about", "estimated": "about", "close to": "about",
-    "more than": "more than", "over": "more than", "upwards of": "more than",
-    "at least": "at least", "no fewer than": "at least", "no less than": "at least",
-    "at most": "at most", "no more than": "at most", "up to": "up to",
-    "fewer than": "less than", "less than": "less than", "under": "less than",
 }
 ABOUT_TOLERANCE = 0.1
 

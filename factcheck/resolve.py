@@ -9,33 +9,17 @@ import datetime as dt
 import re
 from collections import defaultdict
 
+from .lexicon.en import COUNT_ACTIONS as ACTIONS
+from .lexicon.en import COUNT_SUBJECTS as SUBJECTS
+from .lexicon.en import MONTH, WEEKDAY_NAMES, YEAR, YEAR_RE, month_number
 from .models import Article, ArticleDate, Candidate, Entity
 from .reference import OfficeTable, is_part_of, name_tokens
 from .sentences import normalize
 
 DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d", "%m/%d/%Y", "%d/%m/%Y")
 FULL_DATE_RE = re.compile(
-    r"\b(?:(January|February|March|April|May|June|July|August|September|October|November|December)\s+(\d{1,2}),?\s+((?:19|20)\d{2})"
-    r"|(\d{1,2})\s+(January|February|March|April|May|June|July|August|September|October|November|December)\s+((?:19|20)\d{2}))\b"
+    rf"\b(?:({MONTH})\s+(\d{{1,2}}),?\s+({YEAR})|(\d{{1,2}})\s+({MONTH})\s+({YEAR}))\b"
 )
-YEAR_RE = re.compile(r"(?<![\d,.])((?:19|20)\d{2})(?!\d|[,.]\d)")
-
-ACTIONS = [  # what happened to the counted: first match wins
-    ("killed", r"kill|dead|death|die[ds]?\b|fatalit|massacr|execut|slain|eliminat|lost their lives|perish"),
-    ("wounded", r"wound|injur|hurt"),
-    ("captured", r"captur|arrest|detain|prisoner|hostage|abduct|kidnap"),
-    ("displaced", r"displac|refugee|fled|flee|homeless|evacuat"),
-]
-SUBJECTS = [  # who or what is counted
-    ("children", r"child|kid|boy|girl|infant|minor"),
-    ("women", r"wom[ae]n\b"),
-    ("fighters", r"militant|rebel|jihadi|insurgent|fighter|terrorist|gunm|isis|daesh|extremist|combatant"),
-    ("troops", r"troop|soldier|forces|personnel|servicem|marine|commando|officer|militar|police|army|airm[ae]n|pilot|guard"),
-    ("civilians", r"civilian|people|person|resident|villager|inhabitant|men\b|worker|student|patient"),
-    ("vehicles", r"motorcycle|vehicle|truck|car\b|tank|jet|aircraft|helicopter|drone"),
-    ("duration", r"month|year|week|day|hour"),
-    ("money", r"dollar|euro|franc|\$|€|budget|fund"),
-]
 
 
 def parse_date(text: str | None) -> dt.date | None:
@@ -163,12 +147,6 @@ def _canonical(name: str, others: list[str], table: OfficeTable | None) -> str:
     return name
 
 
-
-WEEKDAY_NAMES = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-MONTH_NAMES = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-               "october", "november", "december"]
-
-
 def absolute(expression: str, anchor: dt.date | None) -> tuple[dt.date, dt.date] | None:
     """The days a date expression can mean, given the article's date: 'last Tuesday' -> that Tuesday.
 
@@ -177,9 +155,9 @@ def absolute(expression: str, anchor: dt.date | None) -> tuple[dt.date, dt.date]
     """
     text = normalize(expression)
     text = re.sub(r"^(?:on|in|during|by|since|until|from|of)\s+", "", text)
-    year = re.search(r"\b((?:19|20)\d{2})\b", text)
-    month = next((n for n, name in enumerate(MONTH_NAMES, 1) if re.search(rf"\b{name[:3]}", text)), None)
-    day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b(?!\d)", re.sub(r"\b(?:19|20)\d{2}\b", "", text))
+    year = YEAR_RE.search(text)
+    month = month_number(text)
+    day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b(?!\d)", YEAR_RE.sub("", text))
     if month and day:
         y = int(year.group(1)) if year else _year_before(anchor, month, int(day.group(1)))
         if y is None:

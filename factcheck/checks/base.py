@@ -9,15 +9,10 @@ from functools import lru_cache
 
 from ..models import Article, ArticleDate, Candidate, Claim, Flag, Location, Sentence
 from ..reference import OfficeTable
-from ..resolve import MONTH_NAMES, WEEKDAY_NAMES
+from ..lexicon.en import MONTH_NAMES, STOP_WORDS, WEEKDAY_NAMES
 
-YEAR = re.compile(r"\b(?:1[5-9]|20)\d{2}\b")
 NAME_WORD = re.compile(r"(?<![\w-])[A-Z][\w'’-]*[a-zà-ÿ][\w'’-]*")
-NOT_NAMES = {
-    "the", "a", "an", "as", "in", "on", "at", "of", "by", "for", "from", "with", "after", "before", "based",
-    "it", "he", "she", "they", "his", "her", "their", "this", "that", "there", "these", "those", "its", "according",
-    "but", "and", *MONTH_NAMES, *WEEKDAY_NAMES,
-}
+NOT_NAMES = {*STOP_WORDS, "based", "according", *MONTH_NAMES, *WEEKDAY_NAMES}
 
 
 @dataclass

@@ -22,11 +22,11 @@ import re
 from collections import defaultdict
 
 from ..models import Candidate, Claim, Flag
-from ..resolve import MONTH_NAMES, absolute, window
+from ..lexicon.en import MONTH_NAMES, STOP_WORDS, YEAR_RE
+from ..resolve import absolute, window
 from ..sentences import normalize
-from .base import YEAR, Corpus, claim_location, location, make_flag, proper_names
+from .base import Corpus, claim_location, location, make_flag, proper_names
 
-STOP = {"the", "a", "an", "of", "and", "has", "have", "had", "was", "were", "is", "are", "been", "be"}
 
 
 def claim_days(corpus: Corpus, claim: Claim) -> tuple[dt.date, dt.date] | None:
@@ -56,8 +56,8 @@ def check_dates(corpus: Corpus) -> list[Flag]:
 
 
 def _event_key(claim: Claim) -> tuple | None:
-    subject = tuple(sorted(w for w in normalize(claim.subject).split() if w not in STOP))
-    verbs = [w for w in normalize(claim.predicate).split() if w not in STOP]
+    subject = tuple(sorted(w for w in normalize(claim.subject).split() if w not in STOP_WORDS))
+    verbs = [w for w in normalize(claim.predicate).split() if w not in STOP_WORDS]
     return (subject, verbs[0]) if subject and verbs else None
 
 
@@ -131,7 +131,7 @@ def _year_spans(candidate: Candidate, names: set[str], background_end: dt.date) 
     text, start = candidate.sentence.text, candidate.sentence.start
     spans = []
     for date in candidate.dates:
-        days = absolute(date.text, None) if YEAR.search(date.text) else None
+        days = absolute(date.text, None) if YEAR_RE.search(date.text) else None
         if days is None or days[1] > background_end:
             continue
         left, right = text[:date.start - start], text[date.end - start:]
@@ -147,7 +147,7 @@ def _year_spans(candidate: Candidate, names: set[str], background_end: dt.date) 
 
 def _content(text: str) -> list[str]:
     words = re.findall(r"[a-z]+", normalize(text))
-    return [w for w in words if len(w) > 3 and w not in STOP and w not in NOT_EVENT_WORDS]
+    return [w for w in words if len(w) > 3 and w not in STOP_WORDS and w not in NOT_EVENT_WORDS]
 
 
 def _year_conflict(corpus: Corpus, a, b) -> Flag | None:

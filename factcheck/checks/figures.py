@@ -18,9 +18,10 @@ import datetime as dt
 import re
 from collections import defaultdict
 
+from ..lexicon.en import YEAR_RE
 from ..models import Claim, Flag
 from ..sentences import normalize
-from .base import YEAR, Corpus, claim_location, make_flag, proper_names
+from .base import Corpus, claim_location, make_flag, proper_names
 from .quantities import COMPARED_ACTIONS, SAME_EVENT_DAYS, _disjoint, claim_kind
 
 MODEL_NUMBER = re.compile(r"(?<![.!?]\s)\b[A-Z][A-Za-z]*\s*$")
@@ -81,7 +82,7 @@ def _comparable(a: Claim, b: Claim) -> bool:
     """Different articles, and the two sentences do not name different years."""
     if a.article_id == b.article_id:
         return False
-    years_a, years_b = set(YEAR.findall(a.quote)), set(YEAR.findall(b.quote))
+    years_a, years_b = set(YEAR_RE.findall(a.quote)), set(YEAR_RE.findall(b.quote))
     return not (years_a and years_b and not years_a & years_b)
 
 

@@ -15,12 +15,12 @@ import datetime as dt
 import re
 
 from ..models import Flag, QuantityRow
-from ..resolve import MONTH_NAMES, kind_of
+from ..lexicon.en import YEAR_RE, month_number
+from ..resolve import kind_of
 from .base import Corpus, claim_location, make_flag
 from .dates import _days, claim_days
 
 SAME_EVENT_DAYS = 3
-MONTHS = [name[:3] for name in MONTH_NAMES]
 COMPARED_ACTIONS = ("killed", "wounded", "captured", "displaced", "troops")
 CUMULATIVE = re.compile(
     r"\b(?:since|so far|to date|in total|overall|altogether|in the (?:last|past) (?:\w+ )?(?:weeks?|months?|years?)"
@@ -124,8 +124,8 @@ def _other_time_sentences(corpus: Corpus) -> set[tuple[str, int]]:
             continue
         day = dt.date.fromisoformat(article_day)
         for date in candidate.dates:
-            year = re.search(r"\b((?:19|20)\d{2})\b", date.text)
-            month = next((n for n, name in enumerate(MONTHS, 1) if re.search(rf"\b{name}", date.text, re.I)), None)
+            year = YEAR_RE.search(date.text)
+            month = month_number(date.text)
             if (year and int(year.group(1)) != day.year) or (month and month != day.month and not year):
                 found.add((candidate.sentence.article_id, candidate.sentence.index))
     return found

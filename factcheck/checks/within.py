@@ -14,16 +14,16 @@ import re
 from collections import defaultdict
 
 from ..candidates import find_quantities
+from ..lexicon.en import MONTH, WEEKDAY, YEAR
 from ..models import Flag
 from .base import Corpus, location, make_flag, sentence_location
 
 MALE = re.compile(r"\b(?:he|his|him|himself)\b", re.IGNORECASE)
 FEMALE = re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
 WEEKDAY_DATE = re.compile(
-    r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+(?:the\s+)?"
-    r"(?:(January|February|March|April|May|June|July|August|September|October|November|December)\s+(\d{1,2})(?:st|nd|rd|th)?"
-    r"|(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(January|February|March|April|May|June|July|August|September|October|November|December))"
-    r",?\s+((?:19|20)\d{2})\b"
+    rf"\b({WEEKDAY}),?\s+(?:the\s+)?"
+    rf"(?:({MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH}))"
+    rf",?\s+({YEAR})\b"
 )
 INCLUDING = re.compile(r"\b(?:including|of whom|of which|among them|comprising)\b", re.IGNORECASE)
 
