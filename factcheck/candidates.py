@@ -8,6 +8,7 @@ found here are what the LLM is later allowed to use, so they are grounded by con
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .lexicon.en import (AMBIGUOUS_MONTHS, HONORIFICS, MONTH, MONTH_ABBR, MONTHS, ORDINAL_DAY, TITLES, WEEKDAY,
                          WEEKDAYS, YEAR)
@@ -32,15 +33,22 @@ DATE_PATTERNS = [
 ]
 DATE_RE = re.compile(r"(?<![\w-])(?:" + "|".join(DATE_PATTERNS) + r")(?![\w-])", re.IGNORECASE)
 
-_title_alt = "|".join(sorted((re.escape(t) for t in TITLES), key=len, reverse=True))
 _honorific_alt = "|".join(re.escape(h) for h in sorted(HONORIFICS, key=len, reverse=True))
-NAME_WORD = r"(?:[A-Z][a-zà-ÿ'’\-]+|[A-Z]\.|al-[A-Z][a-z]+|de|da|van|von|bin|ibn)"
-NAME = rf"(?:[A-Z][a-zà-ÿ'’\-]+|[A-Z]\.)(?:\s+{NAME_WORD}){{0,3}}(?<!\sde)(?<!\sda)(?<!\svan)(?<!\svon)"
+CAPITALISED = r"[A-Z][a-zà-ÿ'’\-]+(?:[A-Z][a-zà-ÿ'’\-]+)*"  # 'Frank-Walter', 'Jean-Marc'
+NAME_WORD = rf"(?:{CAPITALISED}|[A-Z]\.|al-[A-Z][a-z]+|de|da|van|von|bin|ibn)"
+NAME = rf"(?:{CAPITALISED}|[A-Z]\.)(?:\s+{NAME_WORD}){{0,3}}(?<!\sde)(?<!\sda)(?<!\svan)(?<!\svon)"
 AFFILIATION = r"(?:(?:U\.S\.|U\.N\.|[A-Z][a-zé]+)\s+)?(?:(?:military|army|government|defen[cs]e|foreign|interim|transitional|former|acting|deputy)\s+)*"
-PERSON_RE = re.compile(
-    rf"(?P<affiliation>{AFFILIATION})(?P<role>(?:(?:{_title_alt})\s+)*(?:{_title_alt}))\s+(?P<name>{NAME})"
-    rf"|(?P<honorific>{_honorific_alt})\s+(?P<hname>{NAME})"
-)
+
+
+@lru_cache(maxsize=16)
+def person_pattern(extra_titles: tuple[str, ...] = ()) -> re.Pattern:
+    """A titled or honorific name; `extra_titles`: role names the reference tables declare ('Taoiseach')."""
+    titles = sorted({*TITLES, *extra_titles}, key=lambda t: (-len(t), t))
+    title_alt = "|".join(re.escape(t) for t in titles)
+    return re.compile(
+        rf"(?P<affiliation>{AFFILIATION})(?P<role>(?:(?:{title_alt})\s+)*(?:{title_alt}))\s+(?P<name>{NAME})"
+        rf"|(?P<honorific>{_honorific_alt})\s+(?P<hname>{NAME})"
+    )
 NOT_NAMES = {
     "The", "A", "An", "In", "On", "At", "Of", "And", "But", "He", "She", "They", "It", "This", "That",
     "Islamic", "State", "Government", "Army", "Forces",
@@ -72,9 +80,9 @@ def find_dates(text: str, offset: int = 0) -> list[DateMention]:
     return found
 
 
-def find_people(text: str, offset: int = 0) -> list[PersonMention]:
+def find_people(text: str, offset: int = 0, titles: tuple[str, ...] = ()) -> list[PersonMention]:
     people = []
-    for m in PERSON_RE.finditer(text):
+    for m in person_pattern(titles).finditer(text):
         name = (m.group("name") or m.group("hname")).strip()
         name = _trim_name(name)
         if not name:
@@ -140,24 +148,26 @@ def find_quantities(text: str, offset: int = 0, dates: list[DateMention] | None 
     return found
 
 
-def select(sentences: list[Sentence]) -> list[Candidate]:
-    """The check-worthy sentences, each with its anchors and the previous sentence as context."""
+def select(sentences: list[Sentence], titles: tuple[str, ...] = ()) -> list[Candidate]:
+    """The check-worthy sentences, each with its anchors and the previous sentence as context.
+
+    `titles`: role names to find besides the lexicon's (those the reference tables declare)."""
     candidates = []
     previous: Sentence | None = None
     for sentence in sentences:
-        candidate = inspect(sentence, previous)
+        candidate = inspect(sentence, previous, titles)
         if candidate.reasons:
             candidates.append(candidate)
         previous = sentence
     return candidates
 
 
-def inspect(sentence: Sentence, previous: Sentence | None = None) -> Candidate:
+def inspect(sentence: Sentence, previous: Sentence | None = None, titles: tuple[str, ...] = ()) -> Candidate:
     """Anchors and reasons for one sentence; no reasons means not check-worthy."""
     text, offset = sentence.text, sentence.start
     dates = find_dates(text, offset)
     quantities = find_quantities(text, offset, dates)
-    people = find_people(text, offset)
+    people = find_people(text, offset, titles)
     reasons = []
     if quantities:
         reasons.append("number")

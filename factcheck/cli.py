@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--extractor", choices=["llm", "rules"], default="llm",
                      help="'rules' makes claims from the rule-found numbers and titles alone, with no model")
     run.add_argument("--reference", type=Path, action="append", default=[],
-                     help="an office-holder CSV to add to the shipped table (same columns); repeatable")
+                     help="an office-holder CSV to add to the shipped table, its words in FILE.toml beside it (README); repeatable")
     run.add_argument("--mode", choices=["json_schema", "tools", "json"], default="json_schema",
                      help="instructor mode: json_schema (structured outputs; the schema becomes a grammar, not prompt text), tools, json")
     run.add_argument("--cache-dir", type=Path, default=None, help=f"model and cache folder (default {default_cache_dir()})")

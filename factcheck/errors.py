@@ -11,3 +11,7 @@ class InputError(FactcheckError):
 
 class BackendError(FactcheckError):
     """The LLM backend could not be started or reached."""
+
+
+class ReferenceTableError(InputError):
+    """A reference table (office holders) or the file declaring its words is unusable."""

@@ -51,13 +51,14 @@ def run(source: Path, settings: Settings) -> Report:
     sentences = sentences_stage.mark_duplicates([s for a in articles for s in sentences_stage.split_article(a)])
     if not sentences:
         raise InputError(f"no sentences found in {source}")
-    chosen = candidates_stage.select(sentences)
+    table = load_table(tuple(settings.reference_files))
+    chosen = candidates_stage.select(sentences, tuple(table.role_words()))
     if settings.extractor == "rules":
         from .extract import rule_claims
 
         extractions = [rule_claims(c) for c in chosen]
         report = _assemble(source, RULES_MODEL, articles, skipped, sentences, chosen, extractions)
-        to_file(check(report, load_table(tuple(settings.reference_files))))
+        to_file(check(report, table))
         return _store_rules_run(report, settings, incoming)
     store = Store(settings.database)
     try:
@@ -73,7 +74,7 @@ def run(source: Path, settings: Settings) -> Report:
             with _progress(settings, len([c for c in chosen if not c.sentence.duplicate_of])) as bar:
                 extractions = extract_all(chosen, by_id, client, workers, on_done=lambda _: bar.update())
         report = _assemble(source, model, articles, skipped, sentences, chosen, extractions)
-        to_file(check(report, load_table(tuple(settings.reference_files))))
+        to_file(check(report, table))
         _finish(store, run_id, report)
     finally:
         store.close()

@@ -1,9 +1,10 @@
-"""Titles: a person given an office they did not hold at the article's date, per the reference table.
+"""Titles: a person given an office they did not hold at the article's date, per the reference tables.
 
-Only offices the table covers are judged (President, Prime Minister of its countries). When the
-article's date is unknown, the window of possible dates is used: a flag needs the person to have
-held no such office at any time in that window within the table's coverage; otherwise "unknown".
-A title that differs between articles for the same person is flagged too (no table needed).
+Only offices the tables declare are judged: the title's role name and country must name a
+declared position (reference.py); any other title is "unknown". When the article's date is
+unknown, the window of dates its text allows is used (resolve.py): a flag needs the person to
+have held no such office at any time in that window within the table's coverage. A title that
+differs between articles for the same person is flagged too.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import datetime as dt
 from collections import defaultdict
 
 from ..models import Flag, PersonMention
-from ..reference import OfficeTerm, country_of, name_tokens, position_of
+from ..reference import OfficeTerm, name_tokens
 from ..resolve import window
 from .base import Corpus, location, make_flag
 
@@ -23,41 +24,46 @@ def check_titles(corpus: Corpus) -> list[Flag]:
         if candidate.sentence.duplicate_of:
             continue
         for person in candidate.people:
-            flag = _against_reference(corpus, candidate.sentence.article_id, person)
+            before = candidate.sentence.text[:person.start - candidate.sentence.start]
+            flag = _against_reference(corpus, candidate.sentence.article_id, person, before)
             if flag:
                 flags.append(flag)
     return flags + _between_articles(corpus)
 
 
-def _against_reference(corpus: Corpus, article_id: str, person: PersonMention) -> Flag | None:
-    terms = corpus.table.person_terms(person.name)
-    if not terms or not person.role:
-        return None
-    country = country_of(person.affiliation) or _only_country(terms)
-    position = position_of(person.role, country)
-    if position is None:
-        return None
-    coverage = corpus.table.coverage_end(country)
+def _against_reference(corpus: Corpus, article_id: str, person: PersonMention, before: str) -> Flag | None:
+    reading = corpus.table.read_title(person, before)
+    if reading is None or not reading.positions:
+        return None  # not in the tables, or a title they do not cover: unknown
+    positions = set(reading.positions)
     earliest, latest = window(corpus.dates[article_id])
+    coverage = max(filter(None, (corpus.table.coverage_end(corpus.table.positions[p].country) for p in positions)),
+                   default=None)
     latest = min(latest, coverage) if latest and coverage else (latest or coverage)
     if earliest and latest and earliest > latest:
         return None  # the article is after the table's coverage: unknown
-    if any(_overlaps(t, earliest, latest) for t in terms if t.position == position):
+    titled = [t for t in reading.terms if t.position in positions]
+    if reading.former:
+        if any(latest is None or t.start <= latest for t in titled):
+            return None  # held before: "former" is right
+    elif any(_overlaps(t, earliest, latest) for t in titled):
         return None  # held at some possible date: consistent or unknown
+    return _title_flag(corpus, article_id, person, reading.terms, sorted(positions), titled, earliest, latest)
+
+
+def _title_flag(corpus, article_id, person, terms, positions, titled, earliest, latest) -> Flag:
+    position = " or ".join(positions)
     held = [t for t in terms if _overlaps(t, earliest, latest)] or terms
     evidence = [t.describe() for t in _dedupe(held)]
     when = _describe_window(corpus, article_id, earliest, latest)
-    holders = _holders_then(corpus, position, earliest, latest)
-    evidence += [f"{position} then: {t.describe()}" for t in holders]
-    reason = (f"{person.name} is called {' '.join(filter(None, [person.affiliation, person.role]))}, "
-              f"but was not {position} {when}; the reference table has them as "
-              f"{'; '.join(sorted({t.position for t in held}))}.")
-    return make_flag("title", "high", [location(corpus, article_id, person.start, person.end)], evidence, reason)
-
-
-def _only_country(terms: list[OfficeTerm]) -> str | None:
-    countries = {t.country for t in terms}
-    return countries.pop() if len(countries) == 1 else None
+    evidence += [f"{p} then: {t.describe()}" for p in positions for t in _holders_then(corpus, p, earliest, latest)]
+    called = " ".join(filter(None, [person.affiliation, person.role]))
+    claim = f"was not {position} {when}" + ("" if titled else ", nor at any time the reference table covers")
+    reason = (f"{person.name} is called {called}, but {claim}; "
+              f"the reference table has them as {'; '.join(sorted({t.position for t in held}))}.")
+    # never held, or a fixed article date: high; held at other times than an inferred window: medium
+    severity = "high" if not titled or corpus.dates[article_id].day else "medium"
+    return make_flag("title", severity, [location(corpus, article_id, person.start, person.end)], evidence, reason)
 
 
 def _overlaps(term: OfficeTerm, earliest: dt.date | None, latest: dt.date | None) -> bool:
@@ -100,7 +106,7 @@ def _between_articles(corpus: Corpus) -> list[Flag]:
     for mentions in seen.values():
         roles = {p.role.lower() for _, p in mentions}
         articles = {a for a, _ in mentions}
-        if len(roles) > 1 and len(articles) > 1 and all(position_of(r, "X") for r in roles):
+        if len(roles) > 1 and len(articles) > 1 and all(corpus.table.is_role(r) for r in roles):
             (a1, p1), (a2, p2) = next(
                 ((m1, m2) for m1 in mentions for m2 in mentions if m1[0] != m2[0] and m1[1].role != m2[1].role))
             flags.append(make_flag(
