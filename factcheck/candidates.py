@@ -31,13 +31,13 @@ DATE_PATTERNS = [
     rf"\d{{1,2}}/\d{{1,2}}/{YEAR}|{YEAR}-\d{{2}}-\d{{2}}",
     rf"(?:(?:in|since|until|by|from|of)\s+)?{YEAR}s?",
 ]
-DATE_RE = re.compile(r"(?<![\w-])(?:" + "|".join(DATE_PATTERNS) + r")(?![\w-])", re.IGNORECASE)
+DATE_RE = re.compile(r"(?<![\w-])(?<!\d[,.])(?:" + "|".join(DATE_PATTERNS) + r")(?![\w-])", re.IGNORECASE)
 
 _honorific_alt = "|".join(re.escape(h) for h in sorted(HONORIFICS, key=len, reverse=True))
 CAPITALISED = r"[A-Z][a-zà-ÿ'’\-]+(?:[A-Z][a-zà-ÿ'’\-]+)*"  # 'Frank-Walter', 'Jean-Marc'
 NAME_WORD = rf"(?:{CAPITALISED}|[A-Z]\.|al-[A-Z][a-z]+|de|da|van|von|bin|ibn)"
 NAME = rf"(?:{CAPITALISED}|[A-Z]\.)(?:\s+{NAME_WORD}){{0,3}}(?<!\sde)(?<!\sda)(?<!\svan)(?<!\svon)"
-AFFILIATION = r"(?:(?:U\.S\.|U\.N\.|[A-Z][a-zé]+)\s+)?(?:(?:military|army|government|defen[cs]e|foreign|interim|transitional|former|acting|deputy)\s+)*"
+AFFILIATION = r"(?:(?!{titles}\b)(?:U\.S\.|U\.N\.|[A-Z][a-zé]+)\s+)?(?:(?:military|army|government|defen[cs]e|foreign|interim|transitional|former|acting|deputy)\s+)*"
 
 
 @lru_cache(maxsize=16)
@@ -46,7 +46,7 @@ def person_pattern(extra_titles: tuple[str, ...] = ()) -> re.Pattern:
     titles = sorted({*TITLES, *extra_titles}, key=lambda t: (-len(t), t))
     title_alt = "|".join(re.escape(t) for t in titles)
     return re.compile(
-        rf"(?P<affiliation>{AFFILIATION})(?P<role>(?:(?:{title_alt})\s+)*(?:{title_alt}))\s+(?P<name>{NAME})"
+        rf"(?P<affiliation>{AFFILIATION.format(titles=f'(?:{title_alt})')})(?P<role>(?:(?:{title_alt})\s+)*(?:{title_alt}))\s+(?P<name>{NAME})"
         rf"|(?P<honorific>{_honorific_alt})\s+(?P<hname>{NAME})"
     )
 NOT_NAMES = {

@@ -120,7 +120,10 @@ def _assemble(source, model, articles, skipped, sentences, chosen, extractions: 
 
 def check(report: Report, table: OfficeTable) -> Report:
     """Resolve dates and people, then run every check; fills the report's flags and tables."""
-    dates = {a.id: resolve.article_date(a) for a in report.articles}
+    by_article = {a.id: [] for a in report.articles}
+    for candidate in report.candidates:
+        by_article[candidate.sentence.article_id].append(candidate)
+    dates = {a.id: resolve.article_date(a, by_article[a.id], table) for a in report.articles}
     corpus = Corpus(report.articles, report.sentences, report.candidates, report.claims, dates, table)
     report.article_dates = list(dates.values())
     report.flags = run_all(corpus)

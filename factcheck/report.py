@@ -108,7 +108,7 @@ def _decision_lines(decision: Decision) -> list[str]:
 def _dates(report: Report) -> str:
     rows = ["| article | date | basis |", "|---|---|---|"]
     for d in report.article_dates:
-        when = d.day or (f"on or after {d.earliest}" if d.earliest else "unknown")
+        when = d.day or _window(d.earliest, d.latest)
         rows.append(f"| `{d.article_id}` | {when} | {_cell(d.basis)} |")
     return "## Article dates\n\n" + "\n".join(rows) + _encodings(report)
 
@@ -117,6 +117,12 @@ def _encodings(report: Report) -> str:
     """The articles not read as UTF-8, so a reviewer knows how their characters were taken."""
     other = [f"- `{a.id}`: {a.encoding}" for a in report.articles if a.encoding != "utf-8"]
     return "\n\nRead in another encoding than UTF-8:\n\n" + "\n".join(other) if other else ""
+
+
+def _window(earliest: str | None, latest: str | None) -> str:
+    if earliest and latest:
+        return f"{earliest} to {latest}"
+    return f"on or after {earliest}" if earliest else f"on or before {latest}" if latest else "unknown"
 
 
 def _quantities(report: Report) -> str:

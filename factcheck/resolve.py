@@ -8,18 +8,22 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 
 from .lexicon.en import COUNT_ACTIONS as ACTIONS
 from .lexicon.en import COUNT_SUBJECTS as SUBJECTS
-from .lexicon.en import MONTH, WEEKDAY_NAMES, YEAR, YEAR_RE, month_number
+from .lexicon.en import MONTH, WEEKDAY, WEEKDAY_NAMES, YEAR, YEAR_RE, month_number
 from .models import Article, ArticleDate, Candidate, Entity
 from .reference import OfficeTable, is_part_of, name_tokens
 from .sentences import normalize
 
 DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d", "%m/%d/%Y", "%d/%m/%Y")
-FULL_DATE_RE = re.compile(
-    rf"\b(?:({MONTH})\s+(\d{{1,2}}),?\s+({YEAR})|(\d{{1,2}})\s+({MONTH})\s+({YEAR}))\b"
+# A weekday given with a day of the month and no year: "Tuesday, February 19", "Tuesday the 19th of February".
+WEEKDAY_DAY = re.compile(
+    rf"\b({WEEKDAY}),?\s+(?:the\s+)?(?:({MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th)?\s+"
+    rf"(?:of\s+)?({MONTH}))\b(?!,?\s+{YEAR})"
 )
+PLACED_WINDOW_DAYS = 366  # relative dates are placed in a window of article dates up to this long
 
 
 def parse_date(text: str | None) -> dt.date | None:
@@ -38,32 +42,170 @@ def parse_date(text: str | None) -> dt.date | None:
     return None
 
 
-def article_date(article: Article) -> ArticleDate:
-    """The article's date from its metadata, else a window inferred from the dates it mentions."""
+def article_date(article: Article, candidates: list[Candidate] | None = None,
+                 table: OfficeTable | None = None) -> ArticleDate:
+    """The article's date from its metadata, else the window of days its text allows, with the basis.
+
+    From the text: the latest explicit date or year it gives (the article is on or after it);
+    the terms of the office holders it names with a title (`holder_spans`); a weekday given
+    with a day of the month ("Tuesday, February 19"), which picks the years in the window where
+    that day was that weekday. `candidates` are the article's check-worthy sentences (found
+    again from the text when not given); `table` the office holders (none: no terms used).
+    """
     day = parse_date(article.date)
     if day:
         return ArticleDate(article_id=article.id, day=day.isoformat(), basis="metadata")
-    full = [_full_date(m) for m in FULL_DATE_RE.finditer(article.text)]
-    full = [d for d in full if d]
-    if full:
-        latest = max(full)
-        return ArticleDate(article_id=article.id, earliest=latest.isoformat(),
-                           basis=f"no date given; on or after {latest.isoformat()}, the latest full date it mentions")
-    years = [int(y) for y in YEAR_RE.findall(article.text)]
-    if years:
-        year = max(years)
-        return ArticleDate(article_id=article.id, earliest=f"{year}-01-01",
-                           basis=f"no date given; in or after {year}, the latest year it mentions")
-    return ArticleDate(article_id=article.id, basis="no date given and none can be inferred from the text")
+    if candidates is None:
+        from .candidates import select
+        from .sentences import split_article
+
+        candidates = select(split_article(article), tuple(table.role_words()) if table else ())
+    earliest, reasons = _stated_dates(candidates)
+    holders = _holders(candidates, table) if table else []
+    (earliest, latest), used = fit_terms(earliest, holders)
+    reasons += [_holder_basis(h, h in used) for h in holders]
+    if earliest and latest:
+        (earliest, latest), said = _weekday_dates(article.text, earliest, latest)
+        reasons += said
+    if not reasons:
+        return ArticleDate(article_id=article.id, basis="no date given and none can be inferred from the text")
+    return ArticleDate(article_id=article.id, earliest=earliest.isoformat() if earliest else None,
+                       latest=latest.isoformat() if latest else None, basis="no date given; " + "; ".join(reasons))
 
 
-def _full_date(match: re.Match) -> dt.date | None:
-    month, day, year = (match.group(1), match.group(2), match.group(3)) if match.group(1) else (
-        match.group(5), match.group(4), match.group(6))
-    try:
-        return dt.datetime.strptime(f"{month} {day} {year}", "%B %d %Y").date()
-    except ValueError:
-        return None
+def _stated_dates(candidates: list[Candidate]) -> tuple[dt.date | None, list[str]]:
+    """On or after the latest explicit date or year the text gives ("February 19, 2013", "in 2013")."""
+    spans = []
+    for candidate in candidates:
+        for mention in candidate.dates:
+            days = absolute(mention.text, None) if YEAR_RE.search(mention.text) else None
+            if days:
+                spans.append((days[0], days[0] == days[1], mention.text))
+    if not spans:
+        return None, []
+    start, exact, text = max(spans)
+    what = "the latest full date it mentions" if exact else f"the latest year it mentions (\"{text}\")"
+    return start, [f"on or after {start.isoformat()}, {what}"]
+
+
+@dataclass(frozen=True)
+class Holder:
+    """An office holder the text names with a title, and the days that puts the article in."""
+
+    quote: str  # as the text names them: "President Ibrahim Boubacar Keita"
+    person: str  # as the table names them
+    spans: tuple[tuple[dt.date, dt.date | None], ...]  # merged terms; None: still in office
+    offices: str
+    confirmed: bool  # the table has them in the office the title names; else: their terms in any office
+
+
+def _holders(candidates: list[Candidate], table: OfficeTable) -> list[Holder]:
+    """The office holders named with a title the tables cover ('former' ones left out).
+
+    A title the table confirms puts the article in that person's terms in that office; one it
+    does not ("French Prime Minister Francois Hollande", who was President) in their terms in
+    any office, so the window never hides the wrong title: it still holds no term of it.
+    """
+    found: dict[tuple[str, bool], Holder] = {}
+    for candidate in candidates:
+        for person in candidate.people:
+            reading = table.read_title(person, candidate.sentence.text[:person.start - candidate.sentence.start])
+            if reading is None or not reading.positions or reading.former:
+                continue
+            titled = [t for t in reading.terms if t.position in reading.positions]
+            terms = titled or reading.terms
+            key = (terms[0].person, bool(titled))
+            if key not in found:
+                offices = " and ".join(sorted({t.position for t in terms}))
+                found[key] = Holder(quote=person.text, person=terms[0].person, spans=_merged(terms),
+                                    offices=offices, confirmed=bool(titled))
+    return list(found.values())
+
+
+def _merged(terms) -> tuple[tuple[dt.date, dt.date | None], ...]:
+    spans: list[list] = []
+    for term in sorted(terms, key=lambda t: t.start):
+        last = spans[-1] if spans else None
+        if last and (last[1] is None or term.start <= last[1] + dt.timedelta(days=1)):
+            last[1] = None if last[1] is None or term.end is None else max(last[1], term.end)
+        else:
+            spans.append([term.start, term.end])
+    return tuple((start, end) for start, end in spans)
+
+
+def fit_terms(earliest: dt.date | None, holders: list[Holder]):
+    """((earliest, latest), holders used): the days inside the terms of the most holders at once,
+    title-confirmed ones first. Holders whose terms do not fit the others (or the stated dates)
+    are not used; a tie between windows that exclude each other keeps them all."""
+    best, windows = None, {}
+    for point in _points(earliest, holders):
+        covering = tuple(h for h in holders if _span_at(h, point))
+        score = (sum(h.confirmed for h in covering), len(covering))
+        if best is None or score > best:
+            best, windows = score, {}
+        if score == best:
+            windows[covering] = _intersect(earliest, [_span_at(h, point) for h in covering])
+    if not windows:
+        return (earliest, None), []
+    lows = [w[0] for w in windows.values()]
+    highs = [w[1] for w in windows.values()]
+    latest = None if None in highs else max(highs)
+    return (min(lows), latest), [h for h in holders if any(h in covering for covering in windows)]
+
+
+def _points(earliest: dt.date | None, holders: list[Holder]) -> list[dt.date]:
+    """Where the most terms can overlap: at the start of one of them (or the earliest stated day)."""
+    points = set()
+    for holder in holders:
+        for start, end in holder.spans:
+            point = max(start, earliest) if earliest else start
+            if end is None or point <= end:
+                points.add(point)
+    return sorted(points)
+
+
+def _span_at(holder: Holder, day: dt.date):
+    return next(((s, e) for s, e in holder.spans if s <= day and (e is None or day <= e)), None)
+
+
+def _intersect(earliest: dt.date | None, spans) -> tuple[dt.date | None, dt.date | None]:
+    ends = [e for _, e in spans if e]
+    return max([s for s, _ in spans] + ([earliest] if earliest else [])), (min(ends) if ends else None)
+
+
+def _holder_basis(holder: Holder, used: bool) -> str:
+    terms = ", ".join(f"{s.isoformat()} to {e.isoformat() if e else 'present'}" for s, e in holder.spans)
+    if not used:
+        return f"{holder.quote}: not used, {holder.person}'s terms as {holder.offices} ({terms}) do not fit the rest"
+    if holder.confirmed:
+        return f"{holder.quote}: in office as {holder.offices} {terms} (title confirmed by the reference table)"
+    return (f"{holder.quote}: the reference table has no such term for {holder.person}; within their terms "
+            f"in any office ({holder.offices}, {terms})")
+
+
+def _weekday_dates(text: str, earliest: dt.date, latest: dt.date):
+    """Narrow the window with each weekday given with a day of the month: the years where that day
+    was that weekday, the article being within a year after it (news reports the past)."""
+    said = []
+    for match in WEEKDAY_DAY.finditer(text):
+        weekday = WEEKDAY_NAMES.index(match.group(1).lower())
+        month, day = month_number(match.group(2) or match.group(5)), int(match.group(3) or match.group(4))
+        fits = []
+        for year in range(earliest.year - 1, latest.year + 1):
+            try:
+                when = dt.date(year, month, day)
+            except ValueError:
+                continue
+            low, high = max(when, earliest), min(when + dt.timedelta(days=365), latest)
+            if when.weekday() == weekday and low <= high:
+                fits.append((low, high, when))
+        if not fits:
+            said.append(f"\"{match.group(0)}\" fits no year of the window; not used")
+            continue
+        earliest, latest = min(f[0] for f in fits), max(f[1] for f in fits)
+        years = ", ".join(str(f[2].year) for f in fits)
+        said.append(f"\"{match.group(0)}\": that day was a {match.group(1)} in {years}; within a year after it")
+    return (earliest, latest), said
 
 
 def window(date: ArticleDate) -> tuple[dt.date | None, dt.date | None]:
@@ -145,6 +287,20 @@ def _canonical(name: str, others: list[str], table: OfficeTable | None) -> str:
         if terms and name_tokens(terms[0].person) != tokens:
             return terms[0].person
     return name
+
+
+def placed(expression: str, date: ArticleDate) -> tuple[dt.date, dt.date] | None:
+    """The days a date expression can mean in an article: placed on its date, or on every day of
+    its window when that is at most `PLACED_WINDOW_DAYS` long ("last Tuesday" in an article of
+    2013-02-19 to 2013-03-01 is 2013-02-12 to 2013-02-26)."""
+    earliest, latest = window(date)
+    if earliest and earliest == latest:
+        return absolute(expression, earliest)
+    fixed = absolute(expression, None)
+    if fixed or not (earliest and latest) or (latest - earliest).days > PLACED_WINDOW_DAYS:
+        return fixed
+    first, last = absolute(expression, earliest), absolute(expression, latest)
+    return (first[0], last[1]) if first and last else None
 
 
 def absolute(expression: str, anchor: dt.date | None) -> tuple[dt.date, dt.date] | None:

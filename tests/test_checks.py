@@ -22,8 +22,9 @@ def corpus_of(*texts: str, dates: tuple[str | None, ...] = (), claims: list[Clai
     articles = [Article(id=f"{n}.txt", path=f"{n}.txt", text=t, date=(dates[n] if n < len(dates) else None))
                 for n, t in enumerate(texts)]
     sentences = mark_duplicates([s for a in articles for s in split_article(a)])
-    return Corpus(articles, sentences, select(sentences), claims or [], {a.id: article_date(a) for a in articles},
-                  load_table())
+    table = load_table()
+    return Corpus(articles, sentences, select(sentences), claims or [],
+                  {a.id: article_date(a, table=table) for a in articles}, table)
 
 
 HOLLANDE = "French Prime Minister Francois Hollande has said he is sure that the operation is ending."
@@ -32,7 +33,11 @@ HOLLANDE = "French Prime Minister Francois Hollande has said he is sure that the
 def test_a_title_never_held_is_flagged_with_the_reference_row():
     [flag] = check_titles(corpus_of(HOLLANDE))
     assert flag.severity == "high" and flag.locations[0].quote == "French Prime Minister Francois Hollande"
-    assert flag.evidence == ["François Hollande: President of France, 2012-05-15 to 2017-05-14 (wikidata_P39, Q157)"]
+    assert flag.evidence == [
+        "François Hollande: President of France, 2012-05-15 to 2017-05-14 (wikidata_P39, Q157)",
+        "article date: no date given; French Prime Minister Francois Hollande: the reference table has no such term "
+        "for François Hollande; within their terms in any office (President of France, 2012-05-15 to 2017-05-14)"]
+    assert "was not Prime Minister of France at any time from 2012-05-15 to 2017-05-14" in flag.reason
 
 
 def test_a_title_held_at_the_article_date_is_not_flagged_and_a_wrong_one_names_the_holder():

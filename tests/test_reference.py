@@ -47,7 +47,7 @@ def test_a_title_of_another_declared_country_is_judged_against_that_country():
     [flag] = title_flags("German Chancellor Francois Hollande spoke.")  # in the shipped table, for France
     assert "was not Chancellor of Germany" in flag.reason and "President of France" in flag.reason
     [flag] = title_flags("President Angela Merkel spoke.")  # no country named: her own country's President
-    assert "was not President of Germany" in flag.reason and "nor at any time the reference table covers" in flag.reason
+    assert "was not President of Germany" in flag.reason and "the reference table has no term of theirs as President of Germany" in flag.reason
 
 
 def test_roles_and_countries_no_table_declares_are_unknown():
@@ -61,7 +61,7 @@ def test_roles_and_countries_no_table_declares_are_unknown():
 def test_former_holders_and_titles_between_articles():
     assert title_flags("Former Chancellor Angela Merkel spoke.", date="2023-01-10") == []
     [flag] = title_flags("Former Chancellor Joachim Gauck spoke.", date="2023-01-10")
-    assert "nor at any time the reference table covers" in flag.reason
+    assert "was not Chancellor of Germany at any time up to 2023-01-10" in flag.reason
     flags = title_flags("Chancellor Angela Merkel spoke.", "President Angela Merkel spoke.", date=None)
     assert [(f.severity, f.kind) for f in flags] == [("high", "title"), ("medium", "title")]
     assert flags[1].reason == "Angela Merkel is called Chancellor in one article and President in another."

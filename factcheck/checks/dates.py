@@ -23,18 +23,14 @@ from collections import defaultdict
 
 from ..models import Candidate, Claim, Flag
 from ..lexicon.en import MONTH_NAMES, STOP_WORDS, YEAR_RE
-from ..resolve import absolute, window
+from ..resolve import absolute, placed, window
 from ..sentences import normalize
 from .base import Corpus, claim_location, location, make_flag, proper_names
 
 
 
 def claim_days(corpus: Corpus, claim: Claim) -> tuple[dt.date, dt.date] | None:
-    if not claim.date:
-        return None
-    earliest, latest = window(corpus.dates[claim.article_id])
-    anchor = earliest if earliest and earliest == latest else None
-    return absolute(claim.date, anchor)
+    return placed(claim.date, corpus.dates[claim.article_id]) if claim.date else None
 
 
 def check_dates(corpus: Corpus) -> list[Flag]:

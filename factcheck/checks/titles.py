@@ -48,19 +48,25 @@ def _against_reference(corpus: Corpus, article_id: str, person: PersonMention, b
             return None  # held before: "former" is right
     elif any(_overlaps(t, earliest, latest) for t in titled):
         return None  # held at some possible date: consistent or unknown
-    return _title_flag(corpus, article_id, person, reading.terms, sorted(positions), titled, earliest, latest)
+    return _title_flag(corpus, article_id, person, reading, sorted(positions), titled, (earliest, latest))
 
 
-def _title_flag(corpus, article_id, person, terms, positions, titled, earliest, latest) -> Flag:
+def _title_flag(corpus, article_id, person, reading, positions, titled, days) -> Flag:
+    (earliest, latest), terms, former = days, reading.terms, reading.former
     position = " or ".join(positions)
     held = [t for t in terms if _overlaps(t, earliest, latest)] or terms
     evidence = [t.describe() for t in _dedupe(held)]
     when = _describe_window(corpus, article_id, earliest, latest)
+    if former:
+        when = f"at any time up to {latest.isoformat() if latest else 'today'}"
     evidence += [f"{p} then: {t.describe()}" for p in positions for t in _holders_then(corpus, p, earliest, latest)]
     called = " ".join(filter(None, [person.affiliation, person.role]))
-    claim = f"was not {position} {when}" + ("" if titled else ", nor at any time the reference table covers")
-    reason = (f"{person.name} is called {called}, but {claim}; "
-              f"the reference table has them as {'; '.join(sorted({t.position for t in held}))}.")
+    never = "" if titled else f"; the reference table has no term of theirs as {position}"
+    reason = (f"{person.name} is called {called}, but was not {position} {when}{never}; "
+              f"it has them as {'; '.join(sorted({t.position for t in held}))}.")
+    date = corpus.dates[article_id]
+    if not date.day:
+        evidence.append(f"article date: {date.basis}")
     # never held, or a fixed article date: high; held at other times than an inferred window: medium
     severity = "high" if not titled or corpus.dates[article_id].day else "medium"
     return make_flag("title", severity, [location(corpus, article_id, person.start, person.end)], evidence, reason)
@@ -92,7 +98,7 @@ def _describe_window(corpus: Corpus, article_id: str, earliest, latest) -> str:
     if date.day:
         return f"on the article's date, {date.day}"
     start = f"from {earliest.isoformat()} " if earliest else ""
-    return f"at any time {start}to {latest.isoformat() if latest else 'today'} (article date: {date.basis})"
+    return f"at any time {start}to {latest.isoformat() if latest else 'today'}, the dates the article's text allows"
 
 
 def _between_articles(corpus: Corpus) -> list[Flag]:
