@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .lexicon.en import (AMBIGUOUS_MONTHS, HONORIFICS, MONTH, MONTH_ABBR, MONTHS, ORDINAL_DAY, TITLES, WEEKDAY,
-                         WEEKDAYS, YEAR)
+from .lexicon.en import (AMBIGUOUS_MONTHS, HONORIFICS, MONTH, MONTH_ABBR, MONTHS, NOT_COUNT_AFTER, NOT_COUNT_BEFORE,
+                         ORDINAL_DAY, TITLES, WEEKDAY, WEEKDAYS, YEAR)
 from .models import Candidate, DateMention, PersonMention, QuantityMention, Sentence
 from .quantities import NUMBER_RE, hedge_of, interval
 
@@ -60,10 +60,11 @@ ATTRIBUTION_RE = re.compile(
 )
 PROPER_NOUN_RE = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-zà-ÿ]+")
 # Numbers that are parts of names or ordinals, not quantities.
-NOT_QUANTITY_AFTER = re.compile(r"^(?:st|nd|rd|th)\b|^-?(?:year-old|th)\b", re.IGNORECASE)
+NOT_QUANTITY_AFTER = re.compile(NOT_COUNT_AFTER, re.IGNORECASE)
 PARTITIVE_ONE = re.compile(r"^\s+of\b", re.IGNORECASE)
 NOT_QUANTITY_BEFORE = re.compile(
     rf"(?:COVID|Covid|G|F|Mi|Su|MQ|No\.|number|#|page|Resolution|Article|\b(?:{MONTH}|{MONTH_ABBR})\.?)[-\s]?$"
+    rf"|{NOT_COUNT_BEFORE}"
 )
 
 

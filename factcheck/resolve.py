@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .lexicon.en import COUNT_ACTIONS as ACTIONS
 from .lexicon.en import COUNT_SUBJECTS as SUBJECTS
-from .lexicon.en import MONTH, WEEKDAY, WEEKDAY_NAMES, YEAR, YEAR_RE, month_number
+from .lexicon.en import MONTH, THINGS_COUNTED, WEEKDAY, WEEKDAY_NAMES, YEAR, YEAR_RE, month_number
 from .models import Article, ArticleDate, Candidate, Entity
 from .reference import OfficeTable, is_part_of, name_tokens
 from .sentences import normalize
@@ -229,7 +229,7 @@ def kind_of(counts: str | None, before: str = "", after: str = "") -> str:
     action = _first(ACTIONS, own) or _nearest(ACTIONS, normalize(before), normalize(after))
     head = " ".join(re.sub(r"^(?:of|more|other|others)\s+", "", normalize(after)).split()[:2])
     subject = _first(SUBJECTS, own) or _first(SUBJECTS, head)
-    if subject in ("vehicles", "duration", "money"):
+    if subject in THINGS_COUNTED:
         return subject  # "four days after a deadly attack" counts days, not the dead
     if action in ("killed", "wounded") and subject:
         return f"{action}: {subject}"

@@ -24,10 +24,20 @@ WEEKDAY = "|".join(WEEKDAYS)
 
 ORDINAL_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 
+# Plural nouns of people or things counted: a four-digit number before one is a count, not a
+# year ("2001 soldiers were killed"; "in 2001" and "the 2001 elections" stay years).
+COUNTED_PLURALS = (
+    r"soldiers|troops|people|persons|civilians|children|women|men|fighters|militants|rebels|insurgents|jihadists"
+    r"|terrorists|refugees|residents|villagers|protesters|demonstrators|students|workers|policemen|officers"
+    r"|casualties|victims|deaths|dead|wounded|prisoners|hostages|families|voters|members|migrants|patients|doctors"
+    r"|journalists|homes|houses|vehicles|tanks|seats|tons|tonnes|kilometres|kilometers|km|miles|metres|meters"
+    r"|dollars|euros|pounds|acres|hectares"
+)
 # One year pattern for every stage: 1500-2099, as digits standing alone ("4,2015" and "2015.5"
-# are not years; "1990s" is a decade, read by the date finder, not here).
-YEAR = r"(?:1[5-9]|20)\d{2}"
-YEAR_RE = re.compile(rf"(?<![\w,.])({YEAR})(?![\w]|[,.]\d)")
+# are not years; "1990s" is a decade, read by the date finder, not here), not followed by a
+# plural of people or things counted.
+YEAR = rf"(?:1[5-9]|20)\d{{2}}(?!\s+(?:{COUNTED_PLURALS})\b)"
+YEAR_RE = re.compile(rf"(?<![\w,.])({YEAR})(?![\w]|[,.]\d)", re.IGNORECASE)
 
 
 def month_number(text: str) -> int | None:
@@ -45,6 +55,12 @@ def weekday_number(text: str) -> int | None:
 
 
 # ---- numbers -----------------------------------------------------------------------------------
+
+# Numbers that are not counts: clock times ("at 10:30", "3 pm", "0800 GMT") and ages ("aged 25",
+# "25-year-old", "25 years old"); read after / before the number.
+NOT_COUNT_AFTER = (r"^(?:st|nd|rd|th)\b|^-?(?:year|month|week|day)s?-old\b|^-?th\b|^\s+(?:years?|months?)[\s-]+old\b"
+                   r"|^:\d|^\s?(?:a\.m\.|p\.m\.|am\b|pm\b|gmt\b|utc\b|o'clock|o’clock|hrs\b|h\b)")
+NOT_COUNT_BEFORE = r"\d:$|(?i:\bag(?:ed?|es)\s+(?:(?:between|under|over|about|around|from|of)\s+)?)$"
 
 HEDGES: dict[str, str] = {
     "about": "about", "around": "about", "approximately": "about", "roughly": "about", "some": "about",
@@ -93,4 +109,16 @@ COUNT_SUBJECTS = [  # who or what is counted
     ("vehicles", r"motorcycle|vehicle|truck|car\b|tank|jet|aircraft|helicopter|drone"),
     ("duration", r"month|year|week|day|hour"),
     ("money", r"dollar|euro|franc|\$|€|budget|fund"),
+    ("places", r"villages?\b|towns?\b|cit(?:y|ies)\b|districts?\b|provinces?\b|regions?\b|neighbou?rhoods?\b"
+               r"|areas?\b|sites?\b|buildings?\b|homes?\b|houses?\b|schools?\b|hospitals?\b|mosques?\b"
+               r"|church(?:es)?\b|camps?\b|checkpoints?\b|countr(?:y|ies)\b|localit(?:y|ies)\b|streets?\b"),
+    ("weapons", r"rockets?\b|missiles?\b|shells?\b|bombs?\b|mortars?\b|weapons?\b|rifles?\b|guns?\b"),
+    ("attacks", r"(?:{events})\b"),
 ]
+# Kinds of count that are never people: a number whose noun is one of these is not a casualty
+# figure, whatever verb stands near it ("5 villages" in a sentence about killing).
+THINGS_COUNTED = ("vehicles", "duration", "money", "places", "weapons", "attacks")
+# What an operation is called: "in a separate raid", "another operation".
+EVENT_NOUNS = (r"raids?|operations?|attacks?|air ?strikes?|strikes?|bombings?|offensives?|assaults?|clash(?:es)?"
+               r"|ambush(?:es)?|blasts?|explosions?|incidents?|shelling")
+COUNT_SUBJECTS = [(kind, pattern.format(events=EVENT_NOUNS)) for kind, pattern in COUNT_SUBJECTS]
