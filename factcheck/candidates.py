@@ -8,10 +8,11 @@ found here are what the LLM is later allowed to use, so they are grounded by con
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
-from .lexicon.en import (AMBIGUOUS_MONTHS, HONORIFICS, MONTH, MONTH_ABBR, MONTHS, NOT_COUNT_AFTER, NOT_COUNT_BEFORE,
-                         ORDINAL_DAY, TITLES, WEEKDAY, WEEKDAYS, YEAR)
+from .lexicon.en import (AGE_OR_TIME_AFTER, AGE_OR_TIME_BEFORE, AMBIGUOUS_MONTHS, HONORIFICS, MONTH, MONTH_ABBR,
+                         MONTHS, ORDINAL_DAY, TITLES, WEEKDAY, WEEKDAYS, YEAR)
 from .models import Candidate, DateMention, PersonMention, QuantityMention, Sentence
 from .quantities import NUMBER_RE, hedge_of, interval
 
@@ -60,11 +61,11 @@ ATTRIBUTION_RE = re.compile(
 )
 PROPER_NOUN_RE = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-zà-ÿ]+")
 # Numbers that are parts of names or ordinals, not quantities.
-NOT_QUANTITY_AFTER = re.compile(NOT_COUNT_AFTER, re.IGNORECASE)
+NOT_QUANTITY_AFTER = re.compile(r"^(?:st|nd|rd|th)\b|^-?th\b", re.IGNORECASE)
+AGE_OR_TIME = (re.compile(AGE_OR_TIME_AFTER, re.IGNORECASE), re.compile(AGE_OR_TIME_BEFORE, re.IGNORECASE))
 PARTITIVE_ONE = re.compile(r"^\s+of\b", re.IGNORECASE)
 NOT_QUANTITY_BEFORE = re.compile(
     rf"(?:COVID|Covid|G|F|Mi|Su|MQ|No\.|number|#|page|Resolution|Article|\b(?:{MONTH}|{MONTH_ABBR})\.?)[-\s]?$"
-    rf"|{NOT_COUNT_BEFORE}"
 )
 
 
@@ -116,18 +117,28 @@ def _trim_name(name: str) -> str:
     return " ".join(words)
 
 
-def find_quantities(text: str, offset: int = 0, dates: list[DateMention] | None = None) -> list[QuantityMention]:
+def numbers(text: str, offset: int = 0, dates: list[DateMention] | None = None) -> Iterator[tuple[re.Match, bool]]:
+    """Every number outside dates, ordinals and names ("COVID-19"), and whether it is a count:
+    ages ("aged 25", "a 25-year-old") and clock times ("at 10:30", "3 pm") are numbers, not counts."""
     date_spans = [(d.start - offset, d.end - offset) for d in dates or []]
-    found = []
+    after, before = AGE_OR_TIME
     for m in NUMBER_RE.finditer(text):
         start, end = m.start(), m.end()
         if any(s < end and start < e for s, e in date_spans):
             continue
-        number_text = m.group("number")
         if NOT_QUANTITY_AFTER.match(text[end:]) or NOT_QUANTITY_BEFORE.search(text[:start]):
             continue
-        if number_text.lower() == "one" and PARTITIVE_ONE.match(text[end:]):
+        if m.group("number").lower() == "one" and PARTITIVE_ONE.match(text[end:]):
             continue
+        yield m, not (after.match(text[end:]) or before.search(text[:start]))
+
+
+def find_quantities(text: str, offset: int = 0, dates: list[DateMention] | None = None) -> list[QuantityMention]:
+    found = []
+    for m, counted in numbers(text, offset, dates):
+        if not counted:
+            continue
+        start, end, number_text = m.start(), m.end(), m.group("number")
         hedge = hedge_of(m.group("hedge"), number_text)
         value, low, high = interval(number_text, hedge)
         if low is None:
@@ -170,7 +181,7 @@ def inspect(sentence: Sentence, previous: Sentence | None = None, titles: tuple[
     quantities = find_quantities(text, offset, dates)
     people = find_people(text, offset, titles)
     reasons = []
-    if quantities:
+    if quantities or any(True for _ in numbers(text, offset, dates)):  # ages and times are facts too
         reasons.append("number")
     if dates:
         reasons.append("date")

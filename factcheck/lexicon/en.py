@@ -57,10 +57,10 @@ def weekday_number(text: str) -> int | None:
 # ---- numbers -----------------------------------------------------------------------------------
 
 # Numbers that are not counts: clock times ("at 10:30", "3 pm", "0800 GMT") and ages ("aged 25",
-# "25-year-old", "25 years old"); read after / before the number.
-NOT_COUNT_AFTER = (r"^(?:st|nd|rd|th)\b|^-?(?:year|month|week|day)s?-old\b|^-?th\b|^\s+(?:years?|months?)[\s-]+old\b"
-                   r"|^:\d|^\s?(?:a\.m\.|p\.m\.|am\b|pm\b|gmt\b|utc\b|o'clock|o’clock|hrs\b|h\b)")
-NOT_COUNT_BEFORE = r"\d:$|(?i:\bag(?:ed?|es)\s+(?:(?:between|under|over|about|around|from|of)\s+)?)$"
+# "25-year-old", "25 years old"), read after / before the number (case ignored).
+AGE_OR_TIME_AFTER = (r"^-?(?:year|month|week|day)s?-old\b|^\s+(?:years?|months?)[\s-]+old\b"
+                     r"|^:\d|^\s?(?:a\.m\.|p\.m\.|am\b|pm\b|gmt\b|utc\b|o'clock|o’clock|hrs\b|h\b)")
+AGE_OR_TIME_BEFORE = r"\d:$|\bag(?:ed?|es)\s+(?:(?:between|under|over|about|around|from|of)\s+)?$"
 
 HEDGES: dict[str, str] = {
     "about": "about", "around": "about", "approximately": "about", "roughly": "about", "some": "about",
