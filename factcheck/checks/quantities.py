@@ -15,7 +15,7 @@ import datetime as dt
 import re
 
 from ..models import Flag, QuantityRow
-from ..lexicon.en import YEAR_RE, month_number
+from ..lexicon.en import EVENT_NOUNS, YEAR_RE, month_number
 from ..resolve import kind_of
 from .base import Corpus, claim_location, make_flag
 from .dates import _days, claim_days
@@ -90,16 +90,24 @@ def _compare(corpus: Corpus, kind: str, claims_a: list, claims_b: list) -> Flag 
 
 
 PARTITIVE = re.compile(r"^\s+of\s+(?:the|them|those|these|whom|which)\b", re.IGNORECASE)
+# A sentence that ties its counts to another operation than the article's: "in a separate raid",
+# "another month-long operation", "a second rocket attack". Its counts and those of the next
+# sentence of its paragraph are not the article's figure for the event.
+OTHER_EVENT = re.compile(
+    rf"\b(?:separate|another|other|second|earlier|previous|different|later)\s+(?:[\w-]+\s+){{0,2}}?(?:{EVENT_NOUNS})\b",
+    re.IGNORECASE,
+)
 
 
 def _counts(corpus: Corpus) -> dict:
     """Per (kind, article): its counts in order; the first is the article's lead figure.
 
-    Left out: vague figures, cumulative tolls, parts of a group ("five of the dead"), and
-    sentences dated to another month or year than the article ("in April", "in 2014").
+    Left out: vague figures, cumulative tolls, parts of a group ("five of the dead"),
+    sentences dated to another month or year than the article ("in April", "in 2014"), and
+    counts tied to another operation ("in a separate raid").
     """
     counts: dict = {}
-    other_time = _other_time_sentences(corpus)
+    other_time = _other_time_sentences(corpus) | _other_event_sentences(corpus)
     for claim in corpus.claims:
         number = claim.number
         if number is None or claim.copied_from or number.low is None or number.hedge == "vague":
@@ -128,6 +136,18 @@ def _other_time_sentences(corpus: Corpus) -> set[tuple[str, int]]:
             month = month_number(date.text)
             if (year and int(year.group(1)) != day.year) or (month and month != day.month and not year):
                 found.add((candidate.sentence.article_id, candidate.sentence.index))
+    return found
+
+
+def _other_event_sentences(corpus: Corpus) -> set[tuple[str, int]]:
+    """Sentences naming another operation than the article's, and the next one of the same paragraph."""
+    found = set()
+    for previous, sentence in zip([None, *corpus.sentences], corpus.sentences):
+        if OTHER_EVENT.search(sentence.text):
+            found.add((sentence.article_id, sentence.index))
+        elif (previous and (previous.article_id, previous.index) in found and previous.article_id == sentence.article_id
+              and previous.line == sentence.line and OTHER_EVENT.search(previous.text)):
+            found.add((sentence.article_id, sentence.index))
     return found
 
 
