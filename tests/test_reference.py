@@ -167,3 +167,11 @@ def test_a_user_table_on_the_command_line_flags_and_clears(tmp_path, capsys):
 
     flags = json.loads(capsys.readouterr().out)["flags"]
     assert [(f["kind"], f["locations"][0]["quote"]) for f in flags] == [("title", "German Chancellor Olaf Scholz")]
+
+
+def test_the_country_named_right_before_a_title_counts_and_one_further_away_does_not():
+    assert title_flags("Burkina Faso President Roch Marc Christian Kabore spoke.", date="2016-06-01", tables=()) == []
+    [flag] = title_flags("Mali's President Mahamadou Issoufou spoke.", date="2016-06-01", tables=())
+    assert "was not President of Mali" in flag.reason
+    # "Mali," ends a phrase: the title is read in Issoufou's own country, Niger
+    assert title_flags("After talks in Mali, President Mahamadou Issoufou spoke.", date="2016-06-01", tables=()) == []
