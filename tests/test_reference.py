@@ -175,3 +175,13 @@ def test_the_country_named_right_before_a_title_counts_and_one_further_away_does
     assert "was not President of Mali" in flag.reason
     # "Mali," ends a phrase: the title is read in Issoufou's own country, Niger
     assert title_flags("After talks in Mali, President Mahamadou Issoufou spoke.", date="2016-06-01", tables=()) == []
+
+
+def test_a_declared_until_ends_the_coverage(tmp_path):
+    path = tmp_path / "de.csv"
+    path.write_text(GERMANY.read_text(encoding="utf-8"), encoding="utf-8")
+    path.with_suffix(".toml").write_text(GERMAN_WORDS.replace('words = ["Germany", "German", "Federal Republic of Germany"]',
+                                                              'words = ["Germany", "German"]\nuntil = 2016-12-31'))
+    assert load_table((path,)).coverage_end("Germany").isoformat() == "2016-12-31"
+    assert title_flags("German Chancellor Olaf Scholz spoke.", date="2019-04-02", tables=(path,)) == []  # unknown
+    assert len(title_flags("German Chancellor Olaf Scholz spoke.", date="2016-04-02", tables=(path,))) == 1
