@@ -119,18 +119,26 @@ def keep_grounded(value: str, source: str, where: str, fallback: str | None = No
     What a number counts decides its kind (killed, wounded, troops), so no added word may stay.
     When nothing of the source is left, the words written after the number stand in ("18
     months" counts "months", not "time period"); with none either, the answer is re-asked.
+    The result is a fixed point (the fallback is cut the same way), so an answer validated again
+    from the cache keeps the value it was served with.
     """
+    kept = _grounded_part(value, source)
+    if kept:
+        return kept
+    if fallback:
+        return _grounded_part(fallback, source) or fallback
+    raise _ungrounded(value, source, where)
+
+
+def _grounded_part(value: str, source: str) -> str:
+    """The tokens of `value` whose words the source has, without function words at either end."""
     tokens = re.findall(r"\S+", value)
     kept = [t for t in tokens if not content_words(t) or all(_word_in(w, source) for w in content_words(t))]
     while kept and not content_words(kept[-1]):
         kept.pop()
     while kept and not content_words(kept[0]):
         kept.pop(0)
-    if kept:
-        return " ".join(kept)
-    if fallback:
-        return fallback
-    raise _ungrounded(value, source, where)
+    return " ".join(kept)
 
 
 def _ungrounded(value: str, source: str, where: str) -> ValueError:

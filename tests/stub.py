@@ -1,0 +1,128 @@
+"""A loopback HTTP server that speaks OpenAI chat completions, for tests that need real HTTP.
+
+`StubEndpoint(reply)` listens on 127.0.0.1 on a free port. For every POST it calls
+`reply(request)` with a `Request` (its JSON body, headers and its number, counted from 0) and
+sends back what that returns: a `Reply`, or `HANG` to keep the connection open without answering
+until the stub stops. `answer_for(request)` builds a valid structured answer from the request's
+own schema and sentence, so most tests only say how they differ from a well-behaved model.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+HANG = object()
+
+
+@dataclass
+class Request:
+    number: int
+    body: dict
+    headers: dict[str, str]
+
+    @property
+    def sentence(self) -> str:
+        return self.body["messages"][-1]["content"].split("Sentence: ", 1)[1].splitlines()[0]
+
+    @property
+    def schema(self) -> dict:
+        form = self.body.get("response_format") or {}
+        return (form.get("json_schema") or {}).get("schema") or {}
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes | str | dict | list = b""
+    content_type: str = "application/json"
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def payload(self) -> bytes:
+        if isinstance(self.body, bytes):
+            return self.body
+        if isinstance(self.body, str):
+            return self.body.encode()
+        return json.dumps(self.body).encode()
+
+
+def completion(content: str | dict, finish_reason: str = "stop", model: str = "m") -> dict:
+    """A chat completion whose message is `content` (a dict is sent as its JSON text)."""
+    text = content if isinstance(content, str) else json.dumps(content)
+    return {
+        "id": "stub", "object": "chat.completion", "created": 0, "model": model,
+        "choices": [{"index": 0, "finish_reason": finish_reason, "message": {"role": "assistant", "content": text}}],
+        "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
+    }
+
+
+def answer_for(request: Request, counts: str | None = None) -> dict:
+    """A grounded answer to the request: the sentence's first word as every subject; each number
+    counts `counts` (default: the word written after it, from the key)."""
+    subject = re.findall(r"[A-Za-z]{3,}", request.sentence)[0]
+    answer: dict = {"statement": {"subject": subject, "predicate": "said"}}
+    for key in request.schema.get("properties", {}):
+        if key != "statement":
+            written = key.rstrip("*").split()[-1]
+            answer[key] = {"counts": counts or written, "subject": subject, "predicate": "said"}
+    return answer
+
+
+def good(request: Request) -> Reply:
+    return Reply(body=completion(answer_for(request)))
+
+
+class StubEndpoint:
+    """A threaded loopback server; use as a context manager, or call `stop()`."""
+
+    def __init__(self, reply: Callable[[Request], Reply | object] = good):
+        self.reply = reply
+        self.requests: list[Request] = []
+        self._released = threading.Event()
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+
+    def _handler(self):
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (http.server's naming)
+                raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with stub._lock:
+                    request = Request(len(stub.requests), json.loads(raw or b"{}"), dict(self.headers.items()))
+                    stub.requests.append(request)
+                reply = stub.reply(request)
+                if reply is HANG:
+                    stub._released.wait(60)
+                    return
+                payload = reply.payload()
+                self.send_response(reply.status)
+                self.send_header("Content-Type", reply.content_type)
+                self.send_header("Content-Length", str(len(payload)))
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args):
+                pass
+
+        return Handler
+
+    def stop(self) -> None:
+        self._released.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> StubEndpoint:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
