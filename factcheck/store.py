@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import random
 import sqlite3
 import threading
 import time
@@ -126,16 +127,21 @@ MIGRATIONS = [_m1_cache, _m2_runs, _m3_findings]
 
 
 class Store:
-    """One SQLite file, safe to share between the threads of one run."""
+    """One SQLite file, safe to share between the threads of one run and between processes."""
 
-    def __init__(self, path: Path | str):
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    def __init__(self, path: Path | str, timeout: float = 60.0):
+        """Open (or create) the file and bring its schema up to date; a file that cannot be used
+        is an `InputError` naming it."""
         self.path = path
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._lock = threading.Lock()
-        self._migrate()
+        try:
+            if str(path) != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=timeout)
+            self._lock = threading.Lock()
+            _while_locked(self._migrate, timeout)
+            _while_locked(lambda: self._db.execute("PRAGMA journal_mode=WAL"), timeout)
+        except (sqlite3.Error, OSError) as exc:
+            raise InputError(f"cannot use {path} as the database: {_reason(exc)}") from exc
 
     @classmethod
     def existing(cls, path: Path) -> "Store":
@@ -145,16 +151,26 @@ class Store:
         return cls(path)
 
     def _migrate(self) -> None:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        for number, migration in enumerate(MIGRATIONS[version:], version + 1):
-            with self._lock:
-                self._db.execute("BEGIN")
-                migration(self._db)
-                self._db.execute(f"PRAGMA user_version = {number}")
+        """Apply the missing migrations in one transaction that holds the write lock from its
+        start (BEGIN IMMEDIATE), so runs starting together on a new file wait for each other,
+        and each reads the version the one before it left."""
+        with self._lock:
+            if self._db.execute("PRAGMA user_version").fetchone()[0] >= len(MIGRATIONS):
+                return
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                version = self._db.execute("PRAGMA user_version").fetchone()[0]
+                for number, migration in enumerate(MIGRATIONS[version:], version + 1):
+                    migration(self._db)
+                    self._db.execute(f"PRAGMA user_version = {number}")
                 self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            self._db.close()
 
     # LLM cache
     def cached(self, key: str) -> sqlite3.Row | None:
@@ -194,9 +210,10 @@ class Store:
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
-        """Hold the lock and write everything in the block, or nothing."""
+        """Hold the lock and write everything in the block, or nothing. IMMEDIATE takes the file's
+        write lock at once (waiting for another process's), so no write inside fails on it."""
         with self._lock:
-            self._db.execute("BEGIN")
+            self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield
             except BaseException:
@@ -336,3 +353,25 @@ def _iso(seconds: float | None) -> str | None:
     if seconds is None:
         return None
     return datetime.fromtimestamp(seconds, timezone.utc).isoformat(timespec="seconds")
+
+def _while_locked(step, timeout: float):
+    """Run `step` again while another process holds the file in a way SQLite does not wait for
+    (switching the journal mode, recovering a WAL file); each step is one transaction or none."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return step()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(random.uniform(0.01, 0.1))
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    reason = text[0] if text else type(exc).__name__
+    if isinstance(exc, sqlite3.DatabaseError) and "not a database" in reason:
+        return "not an SQLite database"
+    if isinstance(exc, sqlite3.OperationalError) and "unable to open" in reason:
+        return "cannot open it as a file (a folder, or no permission?)"
+    return reason

@@ -1,4 +1,8 @@
+from pathlib import Path
+
 from factcheck.store import MIGRATIONS, Store
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_answers_survive_reopening_and_migrations_run_once(tmp_path):
@@ -80,3 +84,47 @@ def test_a_database_of_an_earlier_version_is_migrated_and_keeps_its_rows(tmp_pat
     assert store._db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     assert store._db.execute("SELECT claim_id, verdict FROM claims").fetchall() == [("c1", None)]
     assert store.decisions() == {}
+
+
+def test_first_runs_at_once_on_a_new_database_all_open_it(tmp_path):
+    """Eight processes start together on a file that does not exist yet: each one sees the whole
+    schema, none fails on a table another has just created."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "new" / "cache.sqlite"
+    script = (
+        "import sys, time; from factcheck.store import Store\n"
+        "time.sleep(max(0, float(sys.argv[2]) - time.time()))\n"
+        "s = Store(sys.argv[1]); s.start_run('x', 'm'); s.close()\n"
+    )
+    import time
+    start = str(time.time() + 1.5)  # every process imported, then all open the file in the same instant
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(path), start], stderr=subprocess.PIPE, text=True,
+                              cwd=ROOT) for _ in range(8)]
+    errors = [p.communicate(timeout=60)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0] * 8, "\n".join(e.strip().splitlines()[-1] for e in errors if e.strip())
+    store = Store(path)
+    assert store._db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert store._db.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 8
+
+
+def test_threads_opening_a_new_database_at_once_all_open_it(tmp_path):
+    import threading
+
+    path = tmp_path / "cache.sqlite"
+    barrier, errors = threading.Barrier(8), []
+
+    def open_it():
+        barrier.wait()
+        try:
+            Store(path).close()
+        except Exception as exc:  # collected: an exception in a thread would not fail the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
