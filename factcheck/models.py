@@ -206,6 +206,7 @@ class NotExtracted(BaseModel):
 class LLMUsage(BaseModel):
     calls: int = 0
     cached: int = 0
+    failed: int = Field(0, description="sentences whose requests got no answer (no connection, timeout, 5xx, ...)")
     prompt_tokens: int = 0
     prompt_tokens_reused: int = Field(0, description="prompt tokens the server took from its prompt cache")
     completion_tokens: int = 0
@@ -214,6 +215,7 @@ class LLMUsage(BaseModel):
     def add(self, other: "LLMUsage") -> None:
         self.calls += other.calls
         self.cached += other.cached
+        self.failed += other.failed
         self.prompt_tokens += other.prompt_tokens
         self.prompt_tokens_reused += other.prompt_tokens_reused
         self.completion_tokens += other.completion_tokens

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 EMBEDDED_MODEL_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 
@@ -29,9 +29,11 @@ class Settings(BaseModel):
     use_cache: bool = True
     retry_failed: bool = False
     max_reasks: int = Field(2, description="re-asks after a failed validation")
-    transport_retries: int = Field(2, description="retries of a failed HTTP request")
+    transport_retries: int = Field(2, description="retries of a request that got no answer (connection, 5xx, 429, a gateway page)")
+    retry_wait: float = Field(1.0, description="seconds before the first retry of a failed request; doubles each time")
     max_tokens: int = 512
-    timeout: float = 300.0
+    timeout: float = Field(300.0, gt=0, description="seconds one request may take; a sentence's requests (re-asks and "
+                           "retries included) stop after `sentence_deadline`")
     concurrency: int = Field(4, description="parallel requests to a remote endpoint")
     slots: int = Field(4, ge=1, description="requests the embedded server decodes together, and the client sends it at once")
     poll: int = Field(0, ge=0, le=100, description="llama.cpp's busy-wait level between work (0 sleeps: a busy machine is not made worse)")
@@ -43,9 +45,23 @@ class Settings(BaseModel):
     repack: Literal["auto", "on", "off"] = Field(
         "auto", description="llama.cpp weight repacking; 'auto' turns it off on AMX CPUs, where it crashes"
     )
-    progress: bool = True
+    progress: Literal["bar", "lines", "off"] = Field(
+        "bar", description="a tqdm bar, plain lines every `progress_every` seconds (when stderr is no terminal), or none"
+    )
+    progress_every: float = Field(10.0, description="seconds between two progress lines")
     reference_files: list[Path] = Field(default_factory=list, description="office-holder CSVs added to the shipped one")
     decisions_file: Path | None = Field(None, description="reviewers' decisions to import before the run")
+
+    @field_validator("progress", mode="before")
+    @classmethod
+    def _progress_flag(cls, value):
+        """`progress=True/False` (as older callers pass it) means the bar or nothing."""
+        return {True: "bar", False: "off"}.get(value, value) if isinstance(value, bool) else value
+
+    @property
+    def sentence_deadline(self) -> float:
+        """Seconds all the requests for one sentence may take: one `timeout` per allowed attempt."""
+        return self.timeout * (self.max_reasks + 1)
 
     @property
     def database(self) -> Path:
