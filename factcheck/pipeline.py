@@ -7,8 +7,6 @@ import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from tqdm import tqdm
-
 from . import candidates as candidates_stage
 from . import decisions
 from . import sentences as sentences_stage
@@ -16,9 +14,10 @@ from . import resolve
 from .articles import load_folder
 from .checks import Corpus, run_all
 from .checks.quantities import quantity_rows
-from .errors import InputError
+from .errors import BackendError, InputError, redact
 from .file_offsets import to_file
 from .models import Decision, Extraction, LLMUsage, NotExtracted, Report
+from .progress import Progress
 from .reference import OfficeTable, load_table
 from .settings import Settings
 from .store import Store
@@ -71,8 +70,14 @@ def run(source: Path, settings: Settings) -> Report:
             workers = settings.slots if settings.embedded else settings.concurrency
             run_id = store.start_run(str(source), model)
             by_id = {a.id: a for a in articles}
-            with _progress(settings, len([c for c in chosen if not c.sentence.duplicate_of])) as bar:
-                extractions = extract_all(chosen, by_id, client, workers, on_done=lambda _: bar.update())
+            total = len([c for c in chosen if not c.sentence.duplicate_of])
+            try:
+                with Progress(total, settings.progress, settings.progress_every) as progress:
+                    extractions = extract_all(chosen, by_id, client, workers, on_done=progress.update)
+            except BaseException:  # Ctrl-C, SIGTERM: close the requests in flight; answers so far are stored
+                client.cancel()
+                raise
+        _fail_if_nothing_answered(extractions, settings)
         report = _assemble(source, model, articles, skipped, sentences, chosen, extractions)
         to_file(check(report, table))
         _finish(store, run_id, report)
@@ -132,5 +137,11 @@ def check(report: Report, table: OfficeTable) -> Report:
     return report
 
 
-def _progress(settings: Settings, total: int):
-    return tqdm(total=total, desc="extracting", unit="sentence", disable=not settings.progress, leave=False)
+def _fail_if_nothing_answered(extractions: list[Extraction], settings: Settings) -> None:
+    """A run in which every request got no answer is an error, not a report of empty sentences."""
+    failed = [e for e in extractions if e.usage.failed]
+    answered = [e for e in extractions if not e.usage.failed and (e.usage.calls or e.usage.cached)]
+    if failed and not answered:
+        where = settings.base_url or "the embedded model server"
+        raise BackendError(f"no answer from {redact(where)}: every request failed ({len(failed)} sentences); "
+                           f"first: {failed[0].error}")

@@ -1,0 +1,65 @@
+"""Progress of the extraction on standard error: a tqdm bar on a terminal, plain lines otherwise.
+
+A log file or a CI console gets one line when extraction starts, one every `every` seconds
+while it runs (whether or not a sentence finished meanwhile) and one at the end:
+    extracting: 12/31 sentences, 3 from cache, 45 s
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from typing import TextIO
+
+from tqdm import tqdm
+
+from .models import Extraction
+
+
+class Progress:
+    """Counts finished sentences; safe to update from the worker threads."""
+
+    def __init__(self, total: int, style: str = "bar", every: float = 10.0, stream: TextIO | None = None):
+        self.total, self.style, self.every = total, style, every
+        self.stream = stream or sys.stderr
+        self.done = self.cached = 0
+        self._started = time.monotonic()
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._bar = tqdm(total=total, desc="extracting", unit="sentence", leave=False, file=self.stream,
+                         disable=style != "bar")
+        if style == "lines" and total:
+            self._line()
+            threading.Thread(target=self._tick, daemon=True, name="progress").start()
+
+    def update(self, extraction: Extraction) -> None:
+        with self._lock:
+            self.done += 1
+            self.cached += extraction.usage.cached
+        self._bar.update()
+
+    def line(self) -> str:
+        with self._lock:
+            done, cached = self.done, self.cached
+        return f"extracting: {done}/{self.total} sentences, {cached} from cache, {time.monotonic() - self._started:.0f} s"
+
+    def _line(self) -> None:
+        print(self.line(), file=self.stream, flush=True)
+
+    def _tick(self) -> None:
+        while not self._stop.wait(self.every):
+            self._line()
+
+    def close(self) -> None:
+        if self.style == "lines" and self.total and not self._stop.is_set():
+            self._stop.set()
+            self._line()
+        self._stop.set()
+        self._bar.close()
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
