@@ -6,19 +6,22 @@ Environment variables are read here and nowhere else.
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import signal
+import sqlite3
 import sys
 from pathlib import Path
 
-from . import pipeline, report
-from .errors import FactcheckError, InputError
+from . import __version__, pipeline, report
+from .errors import FactcheckError, InputError, Interrupted, one_line, redact
 from .settings import Settings, default_cache_dir
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="factcheck", description="Find the claims in news articles that a reviewer must check.")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command")
     run = commands.add_parser(
         "run",
         help="extract the check-worthy claims of a folder of articles and write a report",
@@ -46,7 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="requests the embedded server decodes together (one batch; the client sends that many at once)")
     run.add_argument("--threads", type=int, help="llama.cpp threads for the embedded server (default: one per core)")
     run.add_argument("--max-reasks", type=int, default=2, help="re-asks after an answer fails validation")
-    run.add_argument("--quiet", action="store_true", help="no progress bar or summary on stderr")
+    run.add_argument("--timeout", type=_seconds, default=300.0, metavar="SECONDS",
+                     help="the longest one model request may take (default 300); all the requests for one sentence, "
+                     "re-asks and retries included, stop after (max-reasks + 1) x SECONDS")
+    run.add_argument("--quiet", action="store_true",
+                     help="no progress or summary on stderr (progress is a bar on a terminal, else a line every 10 s)")
     run.add_argument("--decisions", type=Path, help="import reviewers' decisions from this JSON file before the run")
     _review_commands(commands)
     return parser
@@ -94,7 +101,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         slots=args.slots,
         threads=args.threads,
         max_reasks=args.max_reasks,
-        progress=not args.quiet and sys.stderr.isatty(),
+        timeout=args.timeout,
+        progress="off" if args.quiet else "bar" if sys.stderr.isatty() else "lines",
         decisions_file=args.decisions,
     )
     if args.cache_dir:
@@ -157,32 +165,85 @@ def export_command(args: argparse.Namespace) -> int:
 OTHER_COMMANDS = {"review": review_command, "decisions": decisions_command, "export": export_command}
 
 
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {text}")
+    return value
+
+
 def _terminate(signum, frame) -> None:
-    raise SystemExit(128 + signum)  # unwinds like Ctrl-C, so the embedded server is stopped
+    raise Interrupted(signum)  # unwinds like Ctrl-C, so the embedded server is stopped
+
+
+def check_output(path: Path) -> None:
+    """Fail before any work when the report could not be written there."""
+    if path.is_dir():
+        raise InputError(f"cannot write the report to {path}: it is a folder")
+    if not path.parent.is_dir():
+        raise InputError(f"cannot write the report to {path}: no such folder {path.parent}")
+
+
+def check_references(paths: list[Path]) -> None:
+    """Each --reference file must be UTF-8 text (what the table reader expects)."""
+    for path in paths:
+        if not path.is_file():
+            continue  # the table reader says what is wrong with it
+        data = path.read_bytes()
+        try:
+            data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InputError(f"cannot read reference table {path}: not UTF-8 text") from None
+        if b"\x00" in data:
+            raise InputError(f"cannot read reference table {path}: a binary file, not CSV")
+
+
+def run_command(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    if args.output:
+        check_output(args.output)
+    check_references(args.reference)
+    result = pipeline.run(args.folder, settings)
+    text = report.to_json(result) if args.format == "json" else report.to_markdown(result)
+    if args.output:
+        try:
+            args.output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write the report to {args.output}: {exc.strerror or exc}") from None
+    else:
+        sys.stdout.write(text)
+    if not args.quiet:
+        print(report.usage_line(result), file=sys.stderr)
+        if result.usage.failed:
+            print(f"{result.usage.failed} sentences got no answer (the requests failed; see 'Not extracted'); "
+                  "a rerun asks again for them", file=sys.stderr)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
     signal.signal(signal.SIGTERM, _terminate)
+    secrets = (os.environ.get("OPENAI_API_KEY"),)
     try:
         if args.command != "run":
             return OTHER_COMMANDS[args.command](args)
-        settings = settings_from(args)
-        result = pipeline.run(args.folder, settings)
-        text = report.to_json(result) if args.format == "json" else report.to_markdown(result)
-        if args.output:
-            args.output.write_text(text, encoding="utf-8")
-        else:
-            sys.stdout.write(text)
-        if not args.quiet:
-            print(report.usage_line(result), file=sys.stderr)
-        return 0
+        return run_command(args)
     except FactcheckError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
+        print(f"Error: {redact(str(exc), secrets)}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("Error: interrupted; answers received so far are cached and a rerun resumes from them", file=sys.stderr)
-        return 130
+    except (OSError, UnicodeError, csv.Error, sqlite3.Error) as exc:  # bad input the stages did not name
+        print(f"Error: {one_line(exc, secrets)}", file=sys.stderr)
+        return 1
+    except (KeyboardInterrupt, Interrupted) as exc:
+        signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
+        if args.command == "run":
+            print(f"Error: interrupted ({signal.Signals(signum).name}); the answers received so far are cached "
+                  "and a rerun resumes from them", file=sys.stderr)
+        return 128 + signum
 
 
 if __name__ == "__main__":

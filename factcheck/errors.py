@@ -38,7 +38,7 @@ class Interrupted(BaseException):
 REDACTED = "[redacted]"
 _SECRET_PATTERNS = [
     # a token after an authorization scheme: "Bearer sk-...", "Basic dXNlcjpw..."
-    (re.compile(r"\b(Bearer|Basic|Token)\s+[^\s\"',;}\]]+", re.IGNORECASE), rf"\1 {REDACTED}"),
+    (re.compile(r"\b(Bearer|Basic|Token)\s+(?!\[redacted\])[^\s\"',;}\]]+", re.IGNORECASE), rf"\1 {REDACTED}"),
     # OpenAI-style keys anywhere: sk-..., sk-proj-...
     (re.compile(r"\bsk-[A-Za-z0-9_\-]{6,}"), REDACTED),
     # "authorization: x", "'api_key': 'x'", "x-api-key=x" (headers, dict reprs, query strings)

@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, redact
 from .models import Article, ArticleDate, Claim, Decision, Flag, Location, Report, RunInfo, Sentence
 
 
@@ -186,7 +186,8 @@ class Store:
         with self._lock:
             self._db.execute(
                 "INSERT OR REPLACE INTO llm_cache VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (key, model, prompt_hash, schema_hash, json.dumps(request, ensure_ascii=False), response, error,
+                (key, model, prompt_hash, schema_hash, json.dumps(request, ensure_ascii=False), response,
+                 redact(error) if error else None,
                  prompt_tokens, completion_tokens, seconds, time.time()),
             )
 

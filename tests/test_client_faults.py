@@ -136,3 +136,14 @@ def test_retries_stop_at_the_configured_count():
     with StubEndpoint(lambda request: GARBAGE["503"]) as stub:
         result = ask(stub.url, None, transport_retries=4)
     assert len(stub.requests) == 5 and result.usage.calls == 5 and result.usage.failed == 1
+
+
+def test_error_texts_lose_keys_and_credentials():
+    from factcheck.errors import redact
+
+    text = ("Error code: 401 - {'authorization': 'Bearer abc.def', 'x-api-key': 'k123', 'api_key=zz&x=1', "
+            "http://bob:hunter2@proxy:8080/v1, sk-proj-ABCDEFGH123, my-own-key-value}")
+    clean = redact(text, secrets=["my-own-key-value"])
+    for leaked in ["abc.def", "k123", "zz", "hunter2", "bob", "ABCDEFGH123", "my-own-key-value"]:
+        assert leaked not in clean
+    assert clean.count("[redacted]") == 6 and "x=1" in clean and "proxy:8080/v1" in clean
