@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -83,6 +84,7 @@ class StubEndpoint:
     def __init__(self, reply: Callable[[Request], Reply | object] = good):
         self.reply = reply
         self.requests: list[Request] = []
+        self.times: list[float] = []  # time.monotonic() at each request
         self._released = threading.Event()
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -99,6 +101,7 @@ class StubEndpoint:
                 with stub._lock:
                     request = Request(len(stub.requests), json.loads(raw or b"{}"), dict(self.headers.items()))
                     stub.requests.append(request)
+                    stub.times.append(time.monotonic())
                 try:
                     reply = stub.reply(request)
                 except Exception as exc:  # a defect of the test: say so in a status the client shows

@@ -164,7 +164,7 @@ SECRET = "sk-proj-Z9y8X7w6V5u4T3s2R1q0"
 def _echo_headers(request):
     """An error whose body repeats the request's headers, as some proxies do."""
     echoed = "; ".join(f"{k}: {v}" for k, v in request.headers.items())
-    return Reply(status=500 if request.number % 2 else 401, body={"error": {"message": f"denied, got {echoed}"}})
+    return Reply(status=401, body={"error": {"message": f"denied, got {echoed}"}})
 
 
 def test_the_api_key_reaches_no_report_log_or_database(tmp_path):

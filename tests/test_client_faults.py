@@ -6,6 +6,8 @@ at max_tokens); a request that got no answer is retried and never cached, so a r
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from stub import Reply, StubEndpoint, answer_for, completion, good
 
@@ -32,7 +34,7 @@ GARBAGE = {
 
 
 def ask(url: str, store: Store | None, **options):
-    settings = Settings(base_url=url, model="m", progress=False, retry_wait=0, **options)
+    settings = Settings(base_url=url, model="m", progress=False, **{"retry_wait": 0, **options})
     client = LLMClient(settings, url, "m", store)
     sentence = Sentence(article_id="a.txt", index=0, start=0, end=len(TEXT), line=1, text=TEXT)
     return extract_one(inspect(sentence), Article(id="a.txt", path="a.txt", text=TEXT), client)
@@ -147,3 +149,13 @@ def test_error_texts_lose_keys_and_credentials():
     for leaked in ["abc.def", "k123", "zz", "hunter2", "bob", "ABCDEFGH123", "my-own-key-value"]:
         assert leaked not in clean
     assert clean.count("[redacted]") == 6 and "x=1" in clean and "proxy:8080/v1" in clean
+
+
+def test_the_wait_between_retries_doubles_and_none_follows_the_last():
+    with StubEndpoint(lambda request: GARBAGE["503"]) as stub:
+        started = time.monotonic()
+        ask(stub.url, None, transport_retries=2, retry_wait=0.3)
+        took = time.monotonic() - started
+    gaps = [b - a for a, b in zip(stub.times, stub.times[1:])]
+    assert len(gaps) == 2 and 0.3 <= gaps[0] < 0.55 and 0.6 <= gaps[1] < 0.85
+    assert took - (stub.times[-1] - stub.times[0]) < 0.3  # no wait after the last try

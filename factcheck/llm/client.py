@@ -196,12 +196,13 @@ class LLMClient:
         token = DEADLINE.set(deadline)
         try:
             for attempt in range(self.settings.transport_retries + 1):
+                if attempt:
+                    wait = min(self.settings.retry_wait * 2 ** (attempt - 1), 30.0)
+                    if time.monotonic() + wait >= deadline or self._cancelled.wait(wait):
+                        break
                 outcome = self._call(response_model, messages, context, max_tokens)
                 usage.add(outcome.usage)
-                wait = min(self.settings.retry_wait * 2 ** attempt, 30.0)
-                if outcome.answered or not outcome.retry or time.monotonic() + wait >= deadline:
-                    break
-                if self._cancelled.wait(wait):
+                if outcome.answered or not outcome.retry:
                     break
         finally:
             DEADLINE.reset(token)
