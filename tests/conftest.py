@@ -2,7 +2,8 @@
 
 Cassettes live in the top-level cassettes/ folder, one folder per test module. Requests match on
 method, path and body (not host or port: the embedded server takes a free port each run), so a
-changed prompt or schema fails the test until the cassette is re-recorded (see README).
+changed prompt or schema fails the test until the cassette is re-recorded (see README). A replay
+that leaves a recorded interaction unplayed fails too: the test no longer sends what was recorded.
 """
 
 from __future__ import annotations
@@ -46,3 +47,14 @@ def vcr_config() -> dict:
         "before_record_response": _scrub_response,
         "decode_compressed_response": True,
     }
+
+
+@pytest.fixture(autouse=True)
+def _every_recorded_interaction_is_played(request):
+    """After a replayed `@pytest.mark.vcr` test: every interaction in its cassette was played."""
+    replaying = request.config.getoption("--record-mode", default="none") in (None, "none")
+    cassette = request.getfixturevalue("vcr") if replaying and request.node.get_closest_marker("vcr") else None
+    yield
+    if cassette is not None:
+        unplayed = len(cassette) - cassette.play_count
+        assert cassette.all_played, f"{unplayed} of {len(cassette)} recorded interactions were not played: re-record"
