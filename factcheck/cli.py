@@ -184,25 +184,10 @@ def check_output(path: Path) -> None:
         raise InputError(f"cannot write the report to {path}: no such folder {path.parent}")
 
 
-def check_references(paths: list[Path]) -> None:
-    """Each --reference file must be UTF-8 text (what the table reader expects)."""
-    for path in paths:
-        if not path.is_file():
-            continue  # the table reader says what is wrong with it
-        data = path.read_bytes()
-        try:
-            data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise InputError(f"cannot read reference table {path}: not UTF-8 text") from None
-        if b"\x00" in data:
-            raise InputError(f"cannot read reference table {path}: a binary file, not CSV")
-
-
 def run_command(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     if args.output:
         check_output(args.output)
-    check_references(args.reference)
     result = pipeline.run(args.folder, settings)
     text = report.to_json(result) if args.format == "json" else report.to_markdown(result)
     if args.output:

@@ -76,7 +76,8 @@ def test_a_binary_reference_file_is_one_line(folder, tmp_path, capsys):
     table = tmp_path / "table.csv"
     table.write_bytes(b"country,position\x00\xff\xfe\x00" + bytes(range(256)))
     assert main(["run", str(folder), "--extractor", "rules", "--reference", str(table)]) == 1
-    assert one_error_line(capsys.readouterr().err).startswith(f"Error: cannot read reference table {table}: ")
+    line = one_error_line(capsys.readouterr().err)
+    assert str(table) in line and "binary" in line
 
 
 def _closed_port() -> int:
