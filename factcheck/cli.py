@@ -47,7 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--concurrency", type=int, default=4, help="parallel requests to a remote endpoint")
     run.add_argument("--slots", type=int, default=4,
                      help="requests the embedded server decodes together (one batch; the client sends that many at once)")
-    run.add_argument("--threads", type=int, help="llama.cpp threads for the embedded server (default: one per core)")
+    run.add_argument("--threads", type=int,
+                     help="llama.cpp threads for the embedded server (default: one per core idle when it starts)")
+    run.add_argument("--server-binary", type=Path, help="a llama-server executable instead of the packaged one")
     run.add_argument("--max-reasks", type=int, default=2, help="re-asks after an answer fails validation")
     run.add_argument("--timeout", type=_seconds, default=300.0, metavar="SECONDS",
                      help="the longest one model request may take (default 300); all the requests for one sentence, "
@@ -91,6 +93,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         api_key=os.environ.get("OPENAI_API_KEY") if base_url else None,
         model=args.model or os.environ.get("OPENAI_MODEL"),
         model_path=args.model_path,
+        server_binary=args.server_binary,
         mode=args.mode,
         extractor=args.extractor,
         reference_files=args.reference,
