@@ -46,11 +46,12 @@ def prompt() -> Prompt:
     return load_prompt(*PROMPT)
 
 
-def anchor_all(sentences: list[Sentence]) -> list[Candidate]:
-    """Every sentence with its rule anchors and, as context, the previous sentence of its article."""
+def anchor_all(sentences: list[Sentence], titles: tuple[str, ...] = ()) -> list[Candidate]:
+    """Every sentence with its rule anchors and, as context, the previous sentence of its article.
+    `titles`: role names to find besides the lexicon's (those the reference tables declare)."""
     anchored, previous = [], None
     for sentence in sentences:
-        anchored.append(inspect(sentence, previous))
+        anchored.append(inspect(sentence, previous, titles))
         previous = sentence
     return anchored
 
