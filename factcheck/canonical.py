@@ -149,6 +149,9 @@ def _complete(text: str, name: str) -> str:
             continue
         if i > 0 and name_tokens(words[i - 1].group(0)) == parts[-2:-1]:
             continue  # the name is written in full here
+        following = words[i + 1] if i + 1 < len(words) else None
+        if following and following.group(0)[0].isupper() and text[word.end():following.start()].isspace():
+            continue  # part of another name ("Issoufou Katambe")
         end = word.start() + len(re.sub(r"['’]s$", "", word.group(0)))
         text = text[:word.start()] + name + text[end:]
     return text
