@@ -146,26 +146,41 @@ def _near(x: tuple[dt.date | None, dt.date | None], y: tuple[dt.date | None, dt.
 # ---- judging -------------------------------------------------------------------------------
 
 def messages_for(pair: Pair, corpus: Corpus, system: str) -> list[dict]:
-    """The fixed system text first (byte-identical for every pair), the two claims last."""
+    return claim_messages(pair.a, pair.b, _dated(corpus, pair.a.article_id), _dated(corpus, pair.b.article_id), system)
+
+
+def claim_messages(a: Claim, b: Claim, dated_a: str, dated_b: str, system: str) -> list[dict]:
+    """The fixed system text first (byte-identical for every pair), the two claims last: each
+    claim's text, with its sentence when that says more."""
     lines = []
-    for label, claim in (("A", pair.a), ("B", pair.b)):
+    for label, claim, dated in (("A", a, dated_a), ("B", b, dated_b)):
         text = claim.claim_text or claim.quote
-        lines.append(f"{label} ({_dated(corpus, claim.article_id)}): {text}")
+        lines.append(f"{label} ({dated}): {text}")
         if normalize(text) != normalize(claim.quote):
             lines.append(f"Sentence {label}: {claim.quote}")
     return [{"role": "system", "content": system}, {"role": "user", "content": "\n".join(lines)}]
 
 
 def _dated(corpus: Corpus, article_id: str) -> str:
-    day = corpus.dates[article_id].day
+    return dated(corpus.dates[article_id].day)
+
+
+def dated(day: str | None) -> str:
     return f"article of {day}" if day else "undated article"
 
 
 def judge_one(pair: Pair, corpus: Corpus, client: LLMClient) -> tuple[PairJudgment, LLMUsage]:
+    return judge_claims(pair.a, pair.b, _dated(corpus, pair.a.article_id), _dated(corpus, pair.b.article_id),
+                        client, pair.keys)
+
+
+def judge_claims(a: Claim, b: Claim, dated_a: str, dated_b: str, client: LLMClient,
+                 keys: tuple[str, ...] = ()) -> tuple[PairJudgment, LLMUsage]:
+    """The model's judgment of two claims (one call, cached)."""
     system = prompt()
-    answer = client.ask(system, PairAnswer, messages_for(pair, corpus, system.text), context={},
+    answer = client.ask(system, PairAnswer, claim_messages(a, b, dated_a, dated_b, system.text), context={},
                         max_tokens=MAX_TOKENS, salt=VERSION)
-    judgment = PairJudgment(a=pair.a.id, b=pair.b.id, keys=list(pair.keys), source="model")
+    judgment = PairJudgment(a=a.id, b=b.id, keys=list(keys), source="model")
     if answer.value is None:
         return judgment.model_copy(update={"error": answer.error}), answer.usage
     return judgment.model_copy(update={"relation": answer.value.relation, "reason": answer.value.reason}), answer.usage
