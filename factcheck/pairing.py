@@ -5,7 +5,7 @@ for counts of people (`kind:`, as the quantity check reads it) and the proper na
 sentence (`name:`). Claims of different articles that share keys are partners when their articles'
 dates are within `SAME_EVENT_DAYS` of each other (undated articles fit any date), both are counts
 or both are not, and they share a kind, an entity, or two names (`MIN_SCORE`); each claim keeps
-its `PER_CLAIM` best partners. A key shared by more than `BUCKET_CAP` claims names nothing in
+its `PER_CLAIM` best partners (most shared, then nearest in date). A key shared by more than `BUCKET_CAP` claims names nothing in
 particular and is not used. The pairs behind every rule conflict (quantity, figure and date
 flags) are judged too, whatever their keys. Verbatim copies are not paired: they are not
 independent.
@@ -112,7 +112,8 @@ def block(corpus: Corpus, forced: list[tuple[Claim, Claim]] = ()) -> list[Pair]:
                 if _comparable(corpus, claim, other):
                     scores[other.id] += WEIGHTS[key.split(":", 1)[0]]
                     partners[other.id] = other
-        best = sorted((i for i in scores if scores[i] >= MIN_SCORE), key=lambda i: (-scores[i], order[i]))
+        best = sorted((i for i in scores if scores[i] >= MIN_SCORE),
+                      key=lambda i: (-scores[i], _days_apart(corpus, claim, partners[i]), order[i]))
         for other_id in best[:PER_CLAIM]:
             _add(pairs, claim, partners[other_id], keys, order)
     for a, b in forced:
@@ -134,6 +135,12 @@ def _comparable(corpus: Corpus, a: Claim, b: Claim) -> bool:
     if normalize(a.quote) == normalize(b.quote):
         return False  # a verbatim repeat is not independent
     return _near(window(corpus.dates[a.article_id]), window(corpus.dates[b.article_id]))
+
+
+def _days_apart(corpus: Corpus, a: Claim, b: Claim) -> int:
+    """Days between two claims' article dates (0 when either is unknown): the nearer partner first."""
+    x, y = corpus.dates[a.article_id].day, corpus.dates[b.article_id].day
+    return abs((dt.date.fromisoformat(x) - dt.date.fromisoformat(y)).days) if x and y else 0
 
 
 def _near(x: tuple[dt.date | None, dt.date | None], y: tuple[dt.date | None, dt.date | None]) -> bool:
@@ -231,27 +238,36 @@ def rule_judgments(pairs: list[Pair], corpus: Corpus) -> list[PairJudgment]:
 
 # ---- from flags to claims and back ---------------------------------------------------------
 
-def claims_at(corpus: Corpus, where: Location) -> list[Claim]:
-    """The claims a flag's location points at: the count or date it marks, else the sentence's
-    statements, else every claim of the sentence."""
-    inside = [c for c in corpus.claims if c.article_id == where.article_id
-              and c.span.start <= where.start and where.end <= c.span.end]
-    for test in (lambda c: c.number is not None and (c.number.span.start, c.number.span.end) == (where.start, where.end),
-                 lambda c: c.date_span is not None and (c.date_span.start, c.date_span.end) == (where.start, where.end),
-                 lambda c: c.number is None):
-        found = [c for c in inside if test(c)]
-        if found:
-            return found
-    return inside
+class ClaimIndex:
+    """The claims of a corpus by article, to find the claims a flag's location points at."""
+
+    def __init__(self, claims: list[Claim]):
+        self.by_article: dict[str, list[Claim]] = defaultdict(list)
+        for claim in claims:
+            self.by_article[claim.article_id].append(claim)
+
+    def at(self, where: Location) -> list[Claim]:
+        """The count or date the location marks, else the sentence's statements, else every claim
+        of the sentence."""
+        inside = [c for c in self.by_article.get(where.article_id, [])
+                  if c.span.start <= where.start and where.end <= c.span.end]
+        span = (where.start, where.end)
+        for test in (lambda c: c.number is not None and (c.number.span.start, c.number.span.end) == span,
+                     lambda c: c.date_span is not None and (c.date_span.start, c.date_span.end) == span,
+                     lambda c: c.number is None):
+            found = [c for c in inside if test(c)]
+            if found:
+                return found
+        return inside
 
 
 def flagged_pairs(corpus: Corpus, flags: list[Flag]) -> list[tuple[Claim, Claim]]:
     """The claim pairs behind the rule conflicts between two articles."""
-    pairs = []
+    pairs, index = [], ClaimIndex(corpus.claims)
     for flag in flags:
         if flag.kind in RULE_CONFLICTS and len(flag.locations) == 2 \
                 and flag.locations[0].article_id != flag.locations[1].article_id:
-            first, second = (claims_at(corpus, where) for where in flag.locations)
+            first, second = (index.at(where) for where in flag.locations)
             pairs += [(x, y) for x in first for y in second if (x.number is None) == (y.number is None)]
     return pairs
 
@@ -259,24 +275,25 @@ def flagged_pairs(corpus: Corpus, flags: list[Flag]) -> list[tuple[Claim, Claim]
 def settle(corpus: Corpus, flags: list[Flag], judgments: list[PairJudgment]) -> list[Flag]:
     """Rule conflicts the model judges to be about different facts become notes; contradictions
     the model finds where no rule flag stands become `conflict` flags."""
+    index = ClaimIndex(corpus.claims)
     judged = {frozenset((j.a, j.b)): j for j in judgments if j.source == "model" and j.relation}
-    settled = [_settled(corpus, flag, judged) for flag in flags]
-    raised = {_sentences(corpus, flag) for flag in settled if flag.severity != "note"}
+    settled = [_settled(index, flag, judged) for flag in flags]
+    raised = {_sentences(index, flag) for flag in settled if flag.severity != "note"}
     by_id = {c.id: c for c in corpus.claims}
     for judgment in judgments:
         if judgment.source != "model" or judgment.relation != "contradict":
             continue
         flag = _conflict(corpus, by_id[judgment.a], by_id[judgment.b], judgment)
-        if _sentences(corpus, flag) not in raised:
-            raised.add(_sentences(corpus, flag))
+        if _sentences(index, flag) not in raised:
+            raised.add(_sentences(index, flag))
             settled.append(flag)
     return settled
 
 
-def _settled(corpus: Corpus, flag: Flag, judged: dict) -> Flag:
+def _settled(index: ClaimIndex, flag: Flag, judged: dict) -> Flag:
     if flag.kind not in RULE_CONFLICTS or len(flag.locations) != 2:
         return flag
-    first, second = (claims_at(corpus, where) for where in flag.locations)
+    first, second = (index.at(where) for where in flag.locations)
     found = [judged[key] for x in first for y in second if (key := frozenset((x.id, y.id))) in judged]
     if not found or any(j.relation != "different facts" for j in found):
         return flag
@@ -284,11 +301,11 @@ def _settled(corpus: Corpus, flag: Flag, judged: dict) -> Flag:
     return flag.model_copy(update={"severity": "note", "reason": reason})
 
 
-def _sentences(corpus: Corpus, flag: Flag) -> frozenset:
+def _sentences(index: ClaimIndex, flag: Flag) -> frozenset:
     """The sentences a flag points into, so one pair of sentences is raised once."""
     refs = set()
     for where in flag.locations:
-        refs |= {(c.article_id, c.sentence_index) for c in claims_at(corpus, where)} or {(where.article_id, where.start)}
+        refs |= {(c.article_id, c.sentence_index) for c in index.at(where)} or {(where.article_id, where.start)}
     return frozenset(refs)
 
 

@@ -20,7 +20,7 @@ from collections import defaultdict
 
 from .checks.base import Corpus, proper_names
 from .models import Claim, Flag, PairJudgment
-from .pairing import claims_at
+from .pairing import ClaimIndex
 from .reference import TitleReading, name_tokens
 
 CONTRADICTING = {"title", "quantity", "figure", "date", "conflict"}
@@ -57,19 +57,20 @@ def _alone(claim: Claim) -> str:
 def _contradicted(corpus: Corpus, flags: list[Flag]) -> dict[str, list[str]]:
     """Claim id -> the evidence against it, from every raised flag of a contradicting kind."""
     against: dict[str, list[str]] = defaultdict(list)
+    index = ClaimIndex(corpus.claims)
     for flag in flags:
         if flag.kind not in CONTRADICTING or flag.severity == "note":
             continue
         for n, where in enumerate(flag.locations):
             others = [o for m, o in enumerate(flag.locations) if m != n]
             evidence = [f"{o.article_id} line {o.line}: \"{o.quote}\"" for o in others] or list(flag.evidence)
-            for claim in _flagged_claims(corpus, flag, where):
+            for claim in _flagged_claims(index, flag, where):
                 against[claim.id] += [e for e in evidence if e not in against[claim.id]]
     return dict(against)
 
 
-def _flagged_claims(corpus: Corpus, flag: Flag, where) -> list[Claim]:
-    claims = claims_at(corpus, where)
+def _flagged_claims(index: ClaimIndex, flag: Flag, where) -> list[Claim]:
+    claims = index.at(where)
     if flag.kind == "title":  # the claims that give the person a title, when there are such
         titled = [c for c in claims if c.role]
         return titled or claims

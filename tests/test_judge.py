@@ -140,7 +140,7 @@ def test_every_request_kind_keeps_a_byte_identical_prefix_and_puts_the_text_last
     assert fake.requests["judge"][0][1]["content"].startswith("A (article of 2020-03-02): ")
 
 
-def test_blocking_pairs_other_articles_within_the_date_window_only_and_caps_each_claim(tmp_path):
+def test_blocking_pairs_other_articles_within_the_date_window_only_and_caps_each_claim(tmp_path, monkeypatch):
     line = "Gunmen killed {} villagers in Gao on Monday."
     days = ["2020-03-02", "2020-03-02", "2020-03-03", "2020-03-04", "2020-03-05", "2020-03-20"]
     for n, day in enumerate(days):
@@ -148,12 +148,10 @@ def test_blocking_pairs_other_articles_within_the_date_window_only_and_caps_each
     result = pipeline.run(tmp_path, Settings(extractor="rules", progress=False))
     corpus = pipeline.check(result, pipeline.select.anchor_all(result.sentences), pipeline.load_table(()))
     pairs = pairing.block(corpus)
-    by_id = {c.id: c for c in result.claims}
     assert pairs and all(p.a.article_id != p.b.article_id for p in pairs)
+    assert all(p.a.number is not None and p.b.number is not None for p in pairs)  # counts pair with counts
     assert not [p for p in pairs if "5.md" in (p.a.article_id, p.b.article_id)]  # 15 days later
-    per_claim = {}
-    for p in pairs:
-        for claim in (p.a, p.b):
-            per_claim[claim.id] = per_claim.get(claim.id, 0) + 1
-    assert max(per_claim.values()) <= 2 * pairing.PER_CLAIM
-    assert all(by_id[p.a.id].number is not None for p in pairs)  # counts pair with counts
+    assert {(p.a.article_id, p.b.article_id) for p in pairs} >= {("0.md", "1.md"), ("1.md", "2.md"), ("3.md", "4.md")}
+    monkeypatch.setattr(pairing, "PER_CLAIM", 1)
+    capped = pairing.block(corpus)
+    assert len(capped) <= len(result.claims) < len(pairs)  # at most one partner chosen per claim
