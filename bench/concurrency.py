@@ -3,8 +3,8 @@
 The stub (a test double for timing only, never a product default) is an OpenAI-compatible chat
 completions server on 127.0.0.1 that waits `--delay` seconds, then answers every request with a
 tool call that fits the request's schema (a label, a pair judgment, or claims using words of the
-request's sentence, so the answers pass validation). 1,000 one-sentence articles are extracted at `--concurrency` 32 with the cache
-off; the bound is calls x delay / concurrency.
+request's sentence, so the answers pass validation). 1,000 one-sentence articles are extracted at
+`--concurrency` 32 with the cache off; the bound is calls x delay / concurrency.
 
     python bench/concurrency.py [--articles 1000] [--concurrency 32] [--delay 0.2]
 """

@@ -55,14 +55,14 @@ def write_cluster(cluster: dict, folder: Path) -> None:
 
 def predicted_pairs(report) -> set[tuple[str, str, str]]:
     pairs = set()
-    texts = {a.id: a.text for a in report.articles}
+    claims = {c.id: c for c in report.claims}
     for flag in report.flags:
         if flag.severity == "note" or len({loc.article_id for loc in flag.locations}) != 2:
             continue
         if flag.kind == "quantity":
             field = FIELDS.get(flag.reason.split("count ", 1)[1].split(" for the same event", 1)[0])
         elif flag.kind == "conflict":
-            field = _count_field(texts, flag.locations)
+            field = _count_field([claims[i] for i in flag.claims if i in claims])
         else:
             continue
         if field:
@@ -71,15 +71,15 @@ def predicted_pairs(report) -> set[tuple[str, str, str]]:
     return pairs
 
 
-def _count_field(texts: dict[str, str], locations) -> str | None:
-    """The gold field of a conflict between two counts: the kind of count read at its first place
-    (a conflict between two sentences, not two numbers, has none)."""
-    for loc in locations:
-        text = texts[loc.article_id]
-        if loc.quote == text[loc.start:loc.end]:
-            return None  # the whole sentence: not a count
-        before, after = text[max(0, loc.start - 60):loc.start], text[loc.end:loc.end + 100]
-        field = FIELDS.get(kind_of(None, " ".join(before.split()[-4:]), " ".join(after.split()[:12])))
+def _count_field(claims) -> str | None:
+    """The gold field of a conflict between two counts: the kind of count of the first one that
+    has a field (a conflict between two statements has none)."""
+    for claim in claims:
+        if claim.number is None:
+            continue
+        start, end = claim.number.span.start - claim.span.start, claim.number.span.end - claim.span.start
+        before, after = claim.quote[:start], claim.quote[end:]
+        field = FIELDS.get(kind_of(claim.number.unit, " ".join(before.split()[-4:]), " ".join(after.split()[:12])))
         if field:
             return field
     return None

@@ -369,7 +369,8 @@ def rule_claims(candidate: Candidate) -> Extraction:
     """Claims from the rule-found anchors alone (`--extractor rules`): fast, no model, less understood.
 
     Each number becomes a claim whose unit is the words after it up to punctuation; each titled
-    person becomes a claim of their title. Subjects and predicates are left for a reviewer.
+    person becomes a claim of their title, whose claim text is the mention ("French Prime Minister
+    Francois Hollande"). Subjects and predicates are left for a reviewer.
     """
     sentence = candidate.sentence
     claims = []
@@ -381,7 +382,7 @@ def rule_claims(candidate: Candidate) -> Extraction:
         claims.append(_rule_claim(candidate, f"n{i}", subject=unit or q.text, predicate="count", number=number))
     for i, person in enumerate(p for p in candidate.people if p.role):
         claim = _rule_claim(candidate, f"p{i}", subject=person.name, predicate="is named with a title", number=None)
-        claims.append(claim.model_copy(update={"role": person.role}))
+        claims.append(claim.model_copy(update={"role": person.role, "claim_text": person.text}))
     if sentence.duplicate_of:
         claims = [c.model_copy(update={"copied_from": sentence.duplicate_of}) for c in claims]
     return Extraction(sentence_ref=sentence.ref, claims=claims)

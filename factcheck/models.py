@@ -268,6 +268,7 @@ class Flag(BaseModel):
     locations: list[Location]
     evidence: list[str] = Field(description="the other article's quote or the reference row")
     reason: str
+    claims: list[str] = Field([], description="ids of the claims it is about, one per location, when it names them")
 
 
 class Decision(BaseModel):

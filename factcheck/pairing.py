@@ -5,8 +5,8 @@ for counts of people (`kind:`, as the quantity check reads it) and the proper na
 sentence (`name:`). Claims of different articles that share keys are partners when their articles'
 dates are within `SAME_EVENT_DAYS` of each other (undated articles fit any date), both are counts
 or both are not, and they share a kind, an entity, or two names (`MIN_SCORE`); each claim keeps
-its `PER_CLAIM` best partners (most shared, then nearest in date). A key shared by more than `BUCKET_CAP` claims names nothing in
-particular and is not used. The pairs behind every rule conflict (quantity, figure and date
+its `PER_CLAIM` best partners (most shared, then nearest in date). A key shared by more than
+`BUCKET_CAP` claims names nothing in particular and is not used. The pairs behind every rule conflict (quantity, figure and date
 flags) are judged too, whatever their keys. Verbatim copies are not paired: they are not
 independent.
 
@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from instructor import ResponseSchema
 from pydantic import Field
 
-from .checks.base import NOT_NAMES, Corpus, location, make_flag, proper_names
+from .checks.base import NOT_NAMES, Corpus, claim_location, make_flag, proper_names
 from .checks.quantities import COMPARED_ACTIONS, SAME_EVENT_DAYS, claim_kind
 from .llm.client import LLMClient
 from .models import Claim, Flag, Location, LLMUsage, PairJudgment, Relation
@@ -239,35 +239,47 @@ def rule_judgments(pairs: list[Pair], corpus: Corpus) -> list[PairJudgment]:
 # ---- from flags to claims and back ---------------------------------------------------------
 
 class ClaimIndex:
-    """The claims of a corpus by article, to find the claims a flag's location points at."""
+    """The claims of a corpus by article, to find the claims a flag's location points at. Flags
+    point into the file (`checks.base.location`); claims, until the report moves them, into the
+    analysed text: their spans are compared in file offsets."""
 
-    def __init__(self, claims: list[Claim]):
-        self.by_article: dict[str, list[Claim]] = defaultdict(list)
-        for claim in claims:
-            self.by_article[claim.article_id].append(claim)
+    def __init__(self, corpus: Corpus):
+        self.by_id = {c.id: c for c in corpus.claims}
+        self.by_article: dict[str, list[tuple[Claim, tuple, tuple | None, tuple | None]]] = defaultdict(list)
+        for claim in corpus.claims:
+            article = corpus.by_article[claim.article_id]
+            spans = [article.file_span(s.start, s.end) if s else None
+                     for s in (claim.span, claim.number.span if claim.number else None, claim.date_span)]
+            self.by_article[claim.article_id].append((claim, *spans))
+
+    def of(self, flag: Flag) -> list[list[Claim]]:
+        """Per location of the flag, the claims it is about: those it names, else those at the place."""
+        named = [self.by_id[i] for i in flag.claims if i in self.by_id]
+        if len(named) == len(flag.locations):
+            return [[claim] for claim in named]
+        return [self.at(where) for where in flag.locations]
 
     def at(self, where: Location) -> list[Claim]:
         """The count or date the location marks, else the sentence's statements, else every claim
         of the sentence."""
-        inside = [c for c in self.by_article.get(where.article_id, [])
-                  if c.span.start <= where.start and where.end <= c.span.end]
         span = (where.start, where.end)
-        for test in (lambda c: c.number is not None and (c.number.span.start, c.number.span.end) == span,
-                     lambda c: c.date_span is not None and (c.date_span.start, c.date_span.end) == span,
-                     lambda c: c.number is None):
-            found = [c for c in inside if test(c)]
+        inside = [entry for entry in self.by_article.get(where.article_id, [])
+                  if entry[1][0] <= where.start and where.end <= entry[1][1]]
+        for found in ([c for c, _, number, _ in inside if number == span],
+                      [c for c, _, _, date in inside if date == span],
+                      [c for c, *_ in inside if c.number is None]):
             if found:
                 return found
-        return inside
+        return [c for c, *_ in inside]
 
 
 def flagged_pairs(corpus: Corpus, flags: list[Flag]) -> list[tuple[Claim, Claim]]:
     """The claim pairs behind the rule conflicts between two articles."""
-    pairs, index = [], ClaimIndex(corpus.claims)
+    pairs, index = [], ClaimIndex(corpus)
     for flag in flags:
         if flag.kind in RULE_CONFLICTS and len(flag.locations) == 2 \
                 and flag.locations[0].article_id != flag.locations[1].article_id:
-            first, second = (index.at(where) for where in flag.locations)
+            first, second = index.of(flag)
             pairs += [(x, y) for x in first for y in second if (x.number is None) == (y.number is None)]
     return pairs
 
@@ -275,7 +287,7 @@ def flagged_pairs(corpus: Corpus, flags: list[Flag]) -> list[tuple[Claim, Claim]
 def settle(corpus: Corpus, flags: list[Flag], judgments: list[PairJudgment]) -> list[Flag]:
     """Rule conflicts the model judges to be about different facts become notes; contradictions
     the model finds where no rule flag stands become `conflict` flags."""
-    index = ClaimIndex(corpus.claims)
+    index = ClaimIndex(corpus)
     judged = {frozenset((j.a, j.b)): j for j in judgments if j.source == "model" and j.relation}
     settled = [_settled(index, flag, judged) for flag in flags]
     raised = {_sentences(index, flag) for flag in settled if flag.severity != "note"}
@@ -293,7 +305,7 @@ def settle(corpus: Corpus, flags: list[Flag], judgments: list[PairJudgment]) -> 
 def _settled(index: ClaimIndex, flag: Flag, judged: dict) -> Flag:
     if flag.kind not in RULE_CONFLICTS or len(flag.locations) != 2:
         return flag
-    first, second = (index.at(where) for where in flag.locations)
+    first, second = index.of(flag)
     found = [judged[key] for x in first for y in second if (key := frozenset((x.id, y.id))) in judged]
     if not found or any(j.relation != "different facts" for j in found):
         return flag
@@ -304,20 +316,17 @@ def _settled(index: ClaimIndex, flag: Flag, judged: dict) -> Flag:
 def _sentences(index: ClaimIndex, flag: Flag) -> frozenset:
     """The sentences a flag points into, so one pair of sentences is raised once."""
     refs = set()
-    for where in flag.locations:
-        refs |= {(c.article_id, c.sentence_index) for c in index.at(where)} or {(where.article_id, where.start)}
+    for where, claims in zip(flag.locations, index.of(flag)):
+        refs |= {(c.article_id, c.sentence_index) for c in claims} or {(where.article_id, where.start)}
     return frozenset(refs)
 
 
 def _conflict(corpus: Corpus, a: Claim, b: Claim, judgment: PairJudgment) -> Flag:
-    spans = [(c.number.span if c.number is not None and a.number is not None and b.number is not None else c.span)
-             for c in (a, b)]
-    where = [location(corpus, c.article_id, s.start, s.end) for c, s in zip((a, b), spans)]
-    for loc, claim in zip(where, (a, b)):
-        loc.quote = claim.quote
+    where = [claim_location(corpus, c) for c in (a, b)]
     reason = (f"\"{_clip(a.claim_text or a.quote)}\" and \"{_clip(b.claim_text or b.quote)}\" cannot both hold "
               f"(the model's judgment): {judgment.reason}")
-    return make_flag("conflict", "medium", where, [f"{b.article_id} line {b.line}: \"{b.quote}\""], reason)
+    return make_flag("conflict", "medium", where, [f"{b.article_id} line {b.line}: \"{b.quote}\""], reason,
+                     about=(a.id, b.id))
 
 
 def _clip(text: str, limit: int = 160) -> str:

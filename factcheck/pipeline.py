@@ -82,7 +82,8 @@ def run(source: Path, settings: Settings) -> Report:
             extractions = extract(chosen, articles, anchored, people, client, settings)
             report = _assemble(source, name, articles, skipped, sentences, chosen, extractions, usage)
             report.claims = canonical.resolve_claims(report.claims, anchored, people)
-            corpus = check(report, anchored, table)
+            corpus = resolved(report, anchored, table)
+            check_corpus(report, corpus)
             judge(report, corpus, client, settings)
             report.claims = verdicts.assign(corpus, report.flags, report.judgments)
         to_file(report)
@@ -142,22 +143,29 @@ def _assemble(source, model_name, articles, skipped, sentences, chosen, extracti
     )
 
 
-def check(report: Report, anchored: list[Candidate], table: OfficeTable) -> Corpus:
-    """Resolve dates and people, then run every rule check; fills the report's flags and tables.
-
-    The checks read the rule anchors of every sentence (a wrong title is found whether or not the
-    sentence was judged check-worthy) and the resolved claims.
-    """
+def resolved(report: Report, anchored: list[Candidate], table: OfficeTable) -> Corpus:
+    """What the checks read: the articles' dates (from metadata, else the window their text allows),
+    the rule anchors of every sentence, and the resolved claims."""
     by_article: dict[str, list[Candidate]] = {a.id: [] for a in report.articles}
     for candidate in anchored:
         by_article[candidate.sentence.article_id].append(candidate)
     dates = {a.id: resolve.article_date(a, by_article[a.id], table) for a in report.articles}
-    corpus = Corpus(report.articles, report.sentences, anchored, report.claims, dates, table)
     report.article_dates = list(dates.values())
+    return Corpus(report.articles, report.sentences, anchored, report.claims, dates, table)
+
+
+def check_corpus(report: Report, corpus: Corpus) -> Report:
+    """Run every rule check; fills the report's flags and tables. The checks read the anchors of
+    every sentence (a wrong title is found whether or not the sentence was judged check-worthy)."""
     report.flags = run_all(corpus)
     report.quantities = quantity_rows(corpus)
-    report.entities = resolve.entities(anchored, table)
-    return corpus
+    report.entities = resolve.entities(corpus.candidates, corpus.table)
+    return report
+
+
+def check(report: Report, table: OfficeTable) -> Report:
+    """Resolve dates and people, then run every check on the report's own candidates."""
+    return check_corpus(report, resolved(report, report.candidates, table))
 
 
 def judge(report: Report, corpus: Corpus, client, settings: Settings) -> None:

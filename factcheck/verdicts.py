@@ -57,24 +57,18 @@ def _alone(claim: Claim) -> str:
 def _contradicted(corpus: Corpus, flags: list[Flag]) -> dict[str, list[str]]:
     """Claim id -> the evidence against it, from every raised flag of a contradicting kind."""
     against: dict[str, list[str]] = defaultdict(list)
-    index = ClaimIndex(corpus.claims)
+    index = ClaimIndex(corpus)
     for flag in flags:
         if flag.kind not in CONTRADICTING or flag.severity == "note":
             continue
-        for n, where in enumerate(flag.locations):
+        for n, (where, claims) in enumerate(zip(flag.locations, index.of(flag))):
             others = [o for m, o in enumerate(flag.locations) if m != n]
             evidence = [f"{o.article_id} line {o.line}: \"{o.quote}\"" for o in others] or list(flag.evidence)
-            for claim in _flagged_claims(index, flag, where):
+            if flag.kind == "title":  # the claims that give the person a title, when there are such
+                claims = [c for c in claims if c.role] or claims
+            for claim in claims:
                 against[claim.id] += [e for e in evidence if e not in against[claim.id]]
     return dict(against)
-
-
-def _flagged_claims(index: ClaimIndex, flag: Flag, where) -> list[Claim]:
-    claims = index.at(where)
-    if flag.kind == "title":  # the claims that give the person a title, when there are such
-        titled = [c for c in claims if c.role]
-        return titled or claims
-    return claims
 
 
 def _agreeing(corpus: Corpus, judgments: list[PairJudgment]) -> dict[str, list[str]]:

@@ -54,26 +54,29 @@ class FakeModel:
 
 @pytest.fixture
 def folder(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
     texts = {
         "a.md": "---\ndate: 2020-03-02\n---\nGunmen killed 12 villagers in Gao on Monday.\nThe mayor of Gao resigned on Tuesday.\n",
         "b.md": "---\ndate: 2020-03-03\n---\nGunmen killed 30 villagers in Gao on Monday.\nThe mayor of Gao has not resigned.\n",
     }
     for name, text in texts.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    return tmp_path
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
 
 
 def run_with(fake: FakeModel, folder, monkeypatch):
     @contextlib.contextmanager
-    def fake_model(settings, source):
-        yield fake, "fake", lambda claims, usage: None
+    def fake_model(settings, store):
+        yield fake, "fake"
 
     monkeypatch.setattr(pipeline, "model", fake_model)
-    return pipeline.run(folder, Settings(base_url="http://127.0.0.1:9/v1", model="fake", progress=False))
+    return pipeline.run(folder, Settings(base_url="http://127.0.0.1:9/v1", model="fake", progress=False,
+                                         db_path=folder.parent / "cache.sqlite"))
 
 
 def test_rules_alone_raise_the_count_conflict(folder):
-    result = pipeline.run(folder, Settings(extractor="rules", progress=False))
+    result = pipeline.run(folder, Settings(extractor="rules", progress=False, db_path=folder.parent / "cache.sqlite"))
     [flag] = [f for f in result.flags if f.kind == "quantity"]
     assert flag.severity == "high"
 
@@ -112,12 +115,14 @@ def test_a_contradiction_in_words_becomes_a_conflict_flag_with_both_quotes_and_t
 
 
 def test_agreeing_articles_corroborate_each_other_but_a_copy_does_not(tmp_path, monkeypatch):
+    folder = tmp_path / "in"
+    folder.mkdir()
     same = "Gunmen killed 12 villagers in the market of Gao on Monday morning."
     for name, day in (("a.md", "2020-03-02"), ("b.md", "2020-03-02"), ("c.md", "2020-03-03")):
         text = same if name != "c.md" else "Gunmen killed twelve villagers in Gao on Monday."
-        (tmp_path / name).write_text(f"---\ndate: {day}\n---\n{text}\n", encoding="utf-8")
+        (folder / name).write_text(f"---\ndate: {day}\n---\n{text}\n", encoding="utf-8")
     fake = FakeModel(relation=lambda a, b: "agree")
-    result = run_with(fake, tmp_path, monkeypatch)
+    result = run_with(fake, folder, monkeypatch)
     by_article = {}
     for claim in result.claims:
         by_article.setdefault(claim.article_id, []).append(claim)
@@ -141,12 +146,14 @@ def test_every_request_kind_keeps_a_byte_identical_prefix_and_puts_the_text_last
 
 
 def test_blocking_pairs_other_articles_within_the_date_window_only_and_caps_each_claim(tmp_path, monkeypatch):
+    folder = tmp_path / "in"
+    folder.mkdir()
     line = "Gunmen killed {} villagers in Gao on Monday."
     days = ["2020-03-02", "2020-03-02", "2020-03-03", "2020-03-04", "2020-03-05", "2020-03-20"]
     for n, day in enumerate(days):
-        (tmp_path / f"{n}.md").write_text(f"---\ndate: {day}\n---\n{line.format(n + 10)}\n", encoding="utf-8")
-    result = pipeline.run(tmp_path, Settings(extractor="rules", progress=False))
-    corpus = pipeline.check(result, pipeline.select.anchor_all(result.sentences), pipeline.load_table(()))
+        (folder / f"{n}.md").write_text(f"---\ndate: {day}\n---\n{line.format(n + 10)}\n", encoding="utf-8")
+    result = pipeline.run(folder, Settings(extractor="rules", progress=False, db_path=tmp_path / "cache.sqlite"))
+    corpus = pipeline.resolved(result, pipeline.select.anchor_all(result.sentences), pipeline.load_table(()))
     pairs = pairing.block(corpus)
     assert pairs and all(p.a.article_id != p.b.article_id for p in pairs)
     assert all(p.a.number is not None and p.b.number is not None for p in pairs)  # counts pair with counts
