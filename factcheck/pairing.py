@@ -29,7 +29,6 @@ import datetime as dt
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from instructor import ResponseSchema
@@ -37,6 +36,7 @@ from pydantic import Field
 
 from .checks.base import NOT_NAMES, Corpus, claim_location, make_flag, proper_names
 from .checks.quantities import COMPARED_ACTIONS, SAME_EVENT_DAYS, claim_kind
+from .extract import in_parallel
 from .llm.client import LLMClient
 from .models import Claim, Flag, Location, LLMUsage, PairJudgment, Relation
 from .prompts import Prompt
@@ -194,8 +194,9 @@ def judge_claims(a: Claim, b: Claim, dated_a: str, dated_b: str, client: LLMClie
 
 
 def judge_all(pairs: list[Pair], corpus: Corpus, client: LLMClient, workers: int = 1,
-              on_done: Callable[[PairJudgment], None] | None = None) -> tuple[list[PairJudgment], LLMUsage]:
-    """One judgment per pair, in order; pairs whose request is the same are asked once."""
+              on_done: Callable[[LLMUsage], None] | None = None) -> tuple[list[PairJudgment], LLMUsage]:
+    """One judgment per pair, in order; pairs whose request is the same are asked once, `workers`
+    at a time. `on_done` gets what each request cost."""
     system = prompt().text
     requests = {}
     for pair in pairs:
@@ -204,11 +205,10 @@ def judge_all(pairs: list[Pair], corpus: Corpus, client: LLMClient, workers: int
     def run(pair: Pair) -> tuple[PairJudgment, LLMUsage]:
         result = judge_one(pair, corpus, client)
         if on_done:
-            on_done(result[0])
+            on_done(result[1])
         return result
 
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        done = dict(zip(requests, pool.map(run, requests.values())))
+    done = dict(zip(requests, in_parallel(run, list(requests.values()), workers)))
     usage, judgments = LLMUsage(), []
     for key, (_, spent) in done.items():
         usage.add(spent)

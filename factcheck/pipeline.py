@@ -12,16 +12,15 @@ import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from tqdm import tqdm
-
 from . import canonical, decisions, pairing, resolve, select, verdicts
 from . import sentences as sentences_stage
 from .articles import load_folder
 from .checks import Corpus, ordered, run_all
 from .checks.quantities import quantity_rows
-from .errors import InputError
+from .errors import BackendError, InputError, redact
 from .file_offsets import to_file
-from .models import Article, Candidate, Extraction, LLMUsage, NotExtracted, Report, Sentence
+from .models import Article, Candidate, Extraction, LLMUsage, NotExtracted, Report, Selection, Sentence
+from .progress import Progress
 from .reference import OfficeTable, load_table
 from .settings import Settings
 from .store import Store
@@ -55,7 +54,12 @@ def model(settings: Settings, store: Store) -> Iterator[tuple[object | None, str
     with backend(settings) as (base_url, name):
         from .llm.client import LLMClient
 
-        yield LLMClient(settings, base_url, name, store), name
+        client = LLMClient(settings, base_url, name, store)
+        try:
+            yield client, name
+        except BaseException:  # Ctrl-C, SIGTERM: close the requests in flight; answers so far are stored
+            client.cancel()
+            raise
 
 
 def workers(settings: Settings) -> int:
@@ -105,10 +109,11 @@ def choose(anchored: list[Candidate], client, settings: Settings, usage: LLMUsag
     if client is None:
         return select.chosen(anchored, select.rule_all(anchored))
     asked = [c for c in anchored if not c.sentence.duplicate_of and select.needs_model(c)]
-    with _progress(settings, len(asked), "selecting") as bar:
-        selections = select.judge_all(anchored, client, workers(settings), on_done=lambda _: bar.update())
+    with _progress(settings, len(asked), "selecting", "sentences") as progress:
+        selections = select.judge_all(anchored, client, workers(settings), on_done=progress.update)
+    _fail_if_nothing_answered(selections, settings)
     for selection in selections:
-        usage.add(selection.usage)
+        usage.add(_not_failed(selection.usage))
     return select.chosen(anchored, selections)
 
 
@@ -120,8 +125,11 @@ def extract(chosen: list[Candidate], articles: list[Article], anchored: list[Can
         return [rule_claims(c) for c in chosen]
     names = canonical.names_before(anchored, people)
     by_id = {a.id: a for a in articles}
-    with _progress(settings, len([c for c in chosen if not c.sentence.duplicate_of]), "extracting") as bar:
-        return extract_all(chosen, by_id, client, workers(settings), on_done=lambda _: bar.update(), names=names)
+    total = len([c for c in chosen if not c.sentence.duplicate_of])
+    with _progress(settings, total, "extracting", "sentences") as progress:
+        extractions = extract_all(chosen, by_id, client, workers(settings), on_done=progress.update, names=names)
+    _fail_if_nothing_answered(extractions, settings)
+    return extractions
 
 
 def _assemble(source, model_name, articles, skipped, sentences, chosen, extractions: list[Extraction],
@@ -174,10 +182,10 @@ def judge(report: Report, corpus: Corpus, client, settings: Settings) -> None:
     if client is None:
         report.judgments = pairing.rule_judgments(pairs, corpus)
         return
-    with _progress(settings, len(pairs), "judging pairs") as bar:
+    with _progress(settings, len(pairs), "judging", "pairs") as progress:
         report.judgments, usage = pairing.judge_all(pairs, corpus, client, workers(settings),
-                                                    on_done=lambda _: bar.update())
-    report.usage.add(usage)
+                                                    on_done=progress.update)
+    report.usage.add(_not_failed(usage))
     report.flags = ordered(pairing.settle(corpus, report.flags, report.judgments))
 
 
@@ -188,5 +196,21 @@ def _finish(store: Store, run_id: int, report: Report) -> None:
     report.decisions = store.decisions([f.id for f in report.flags])
 
 
-def _progress(settings: Settings, total: int, desc: str):
-    return tqdm(total=total, desc=desc, unit="request", disable=not settings.progress, leave=False)
+def _not_failed(usage: LLMUsage) -> LLMUsage:
+    """A label or pair judgment that got no answer loses no sentence (the rules' label stands in; the
+    judgment is marked with its error): `failed` counts the sentences not extracted only."""
+    return usage.model_copy(update={"failed": 0})
+
+
+def _fail_if_nothing_answered(results: list[Selection] | list[Extraction], settings: Settings) -> None:
+    """A run in which every request got no answer is an error, not a report of empty sentences."""
+    failed = [r for r in results if r.usage.failed]
+    answered = [r for r in results if not r.usage.failed and (r.usage.calls or r.usage.cached)]
+    if failed and not answered:
+        where = settings.base_url or "the embedded model server"
+        raise BackendError(f"no answer from {redact(where)}: every request failed ({len(failed)} sentences); "
+                           f"first: {failed[0].error}")
+
+
+def _progress(settings: Settings, total: int, what: str, unit: str) -> Progress:
+    return Progress(total, settings.progress, settings.progress_every, what=what, unit=unit)

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 from instructor import ResponseSchema
 
 from .candidates import inspect
+from .extract import in_parallel
 from .llm.client import LLMClient
 from .models import Candidate, Label, Selection, Sentence
 from .prompts import Prompt
@@ -132,7 +132,8 @@ def rule_all(anchored: list[Candidate]) -> list[Selection]:
 
 def judge_all(anchored: list[Candidate], client: LLMClient, workers: int = 1,
               on_done: Callable[[Selection], None] | None = None) -> list[Selection]:
-    """A label for every sentence, in order; one call per distinct sentence, run `workers` at a time."""
+    """A label for every sentence, in order; one call per distinct sentence, `workers` at a time (on
+    the extraction's daemon threads, so an interrupt abandons the requests in flight)."""
     asked = [c for c in anchored if not c.sentence.duplicate_of and needs_model(c)]
 
     def run(candidate: Candidate) -> Selection:
@@ -141,8 +142,7 @@ def judge_all(anchored: list[Candidate], client: LLMClient, workers: int = 1,
             on_done(result)
         return result
 
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        done = {s.sentence_ref: s for s in pool.map(run, asked)}
+    done = {s.sentence_ref: s for s in in_parallel(run, asked, workers)}
     results = []
     for candidate in anchored:
         ref, first = candidate.sentence.ref, done.get(candidate.sentence.duplicate_of or candidate.sentence.ref)
