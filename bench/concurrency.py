@@ -2,9 +2,9 @@
 
 The stub (a test double for timing only, never a product default) is an OpenAI-compatible chat
 completions server on 127.0.0.1 that waits `--delay` seconds, then answers every request with a
-tool call that fits the request's schema, using words of the request's sentence (so the answers
-pass validation). 1,000 one-sentence articles are extracted at `--concurrency` 32 with the cache
-off; the bound is calls x delay / concurrency.
+tool call that fits the request's schema (a label, a pair judgment, or claims using words of the
+request's sentence, so the answers pass validation). 1,000 one-sentence articles are extracted at
+`--concurrency` 32 with the cache off; the bound is calls x delay / concurrency.
 
     python bench/concurrency.py [--articles 1000] [--concurrency 32] [--delay 0.2]
 """
@@ -33,16 +33,23 @@ from factcheck.settings import Settings
 
 
 def _answer(request: dict) -> dict:
-    """A reply that fits the request's schema, in the form asked for (structured output or tool call)."""
-    sentence = request["messages"][-1]["content"].split("Sentence: ", 1)[1].splitlines()[0]
-    word = re.findall(r"[A-Za-z]{4,}", sentence)[0]
+    """A reply that fits the request's schema, in the form asked for (structured output or tool call):
+    a check-worthiness label, a pair judgment, or claims using words of the request's sentence."""
     if "tools" in request:
         name, schema = request["tools"][0]["function"]["name"], request["tools"][0]["function"]["parameters"]
     else:
         name, schema = None, request["response_format"]["json_schema"]["schema"]
-    keys = [k for k in schema["required"] if k != "statement"]
-    entry = {"counts": word, "subject": word, "predicate": "is"}
-    arguments = json.dumps({"statement": {"subject": word, "predicate": "is"}} | {k: entry for k in keys})
+    if "label" in schema["properties"]:
+        arguments = json.dumps({"label": "check-worthy"})
+    elif "relation" in schema["properties"]:
+        arguments = json.dumps({"relation": "different facts", "reason": "stub"})
+    else:
+        sentence = request["messages"][-1]["content"].split("Sentence: ", 1)[1].splitlines()[0]
+        word = re.findall(r"[A-Za-z]{4,}", sentence)[0]
+        keys = [k for k in schema["required"] if k != "statement"]
+        entry = {"counts": word, "subject": word, "predicate": "is", "claim_text": sentence}
+        arguments = json.dumps({"statement": {"subject": word, "predicate": "is", "claim_text": sentence}}
+                               | {k: entry for k in keys})
     if name is None:
         message, finish = {"role": "assistant", "content": arguments}, "stop"
     else:

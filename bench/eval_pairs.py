@@ -3,32 +3,41 @@
 Each pair is run as two small articles of the same date through the whole pipeline: the claim
 (for PropSegmEnt, the sentence the claim proposition comes from) and the evidence (the sentence
 that supports or contradicts it, else the whole passage). A pair is predicted to conflict when a
-cross-article flag that says the two cannot both hold (`figure`, `date`, `title`, and
-`quantity` at high severity; a medium one says the hedges could reconcile them) names both. Positive = REFUTES
-(VitaminC) or contradicts (PropSegmEnt); NOT_ENOUGH_INFO counts as negative. Scores are given
-for all pairs and per phenomenon tag (number, date, title_role); a pair can carry several tags.
-The 12 cross-language PropSegmEnt contradictions (all gold "contradicts" or close to it) are
-scored as the share found.
+raised cross-article flag that says the two cannot both hold (`figure`, `date`, `title`,
+`conflict`, and `quantity` at high severity; a medium one says the hedges could reconcile them;
+a note is a rule conflict the model judged to be about different facts) names both. With
+`--extractor llm` the model selects, extracts and judges the pairs of claims (`conflict` flags
+are its contradictions in words). `--judge-only` scores the model's pair judgment alone: one
+call per pair, the claim (its proposition, for PropSegmEnt, with its sentence) against the
+evidence, "contradict" predicting a conflict. Positive = REFUTES (VitaminC) or contradicts
+(PropSegmEnt); NOT_ENOUGH_INFO counts as negative. Scores are given for all pairs and per
+phenomenon tag (number, date, title_role); a pair can carry several tags. The 12 cross-language
+PropSegmEnt contradictions (all gold "contradicts" or close to it) are scored as the share found.
 
-    python bench/eval_pairs.py [--eval ../shared/eval] [--extractor rules|llm] [--limit N] [--sets NAME ...]
+    python bench/eval_pairs.py [--eval ../shared/eval] [--extractor rules|llm] [--judge-only]
+        [--limit N [--balanced]] [--sets NAME ...] [--base-url URL --model NAME] [--concurrency 4]
 
-The data is not part of the project; a missing file is reported as skipped.
+`--limit N` keeps the first N items of each set; with `--balanced`, the first N/2 conflicts and
+the first N/2 others. The data is not part of the project; a missing file is reported as skipped.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from benchlib import add_model_args, balanced, one_backend, settings_from
 from eval_clusters import _prf
 
 from factcheck import pipeline
+from factcheck.models import Claim, LLMUsage, Span
 from factcheck.settings import Settings
 
 DEFAULT_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
@@ -37,7 +46,7 @@ SETS = {
     "propsegment_pairs": "propsegment_wiki_crossdoc_numeric.jsonl",
 }
 CONTRADICTIONS = "propsegment_wiki_crossdoc_contradictions.jsonl"
-CONFLICT_KINDS = {"quantity", "figure", "date", "title"}
+CONFLICT_KINDS = {"quantity", "figure", "date", "title", "conflict"}
 DATE = "2020-01-01"
 
 
@@ -49,21 +58,62 @@ def texts(item: dict) -> tuple[str, str]:
     return claim, item.get("evidence_supporting_sentence") or item["evidence"]
 
 
-def predicts_conflict(claim: str, evidence: str, settings: Settings) -> tuple[bool, list[str]]:
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, text in (("claim", claim), ("evidence", evidence)):
-            (Path(tmp) / f"{name}.md").write_text(f"---\ndate: {DATE}\n---\n{text}\n", encoding="utf-8")
-        report = pipeline.run(Path(tmp), settings)
-    hits = [f for f in report.flags if f.kind in CONFLICT_KINDS and len({loc.article_id for loc in f.locations}) == 2
-            and not (f.kind == "quantity" and f.severity != "high")]  # medium: hedges could reconcile them
-    return bool(hits), [f.kind for f in hits]
+def propositions(item: dict) -> tuple[tuple[str, str], tuple[str, str]]:
+    """((claim text, its sentence), (evidence text, its sentence)) for the judgment alone."""
+    claim, evidence = texts(item)
+    claim_text = item.get("hypothesis_proposition") or item.get("claim") or claim
+    evidence_text = item.get("premise_supporting_proposition") or evidence
+    return (claim_text, claim), (evidence_text, evidence)
 
 
-def evaluate(items: list[dict], settings: Settings) -> dict:
+class Scorer:
+    """Predicts whether one pair conflicts, and counts what it cost."""
+
+    def __init__(self, settings: Settings, judge_only: bool, client=None):
+        self.settings, self.judge_only, self.client = settings, judge_only, client
+        self.usage, self._lock = LLMUsage(), threading.Lock()
+
+    def _spent(self, usage: LLMUsage) -> None:
+        with self._lock:
+            self.usage.add(usage)
+
+    def __call__(self, item: dict) -> tuple[bool, list[str]]:
+        if self.judge_only:
+            return self._judged(item)
+        return self._pipeline(*texts(item))
+
+    def _pipeline(self, claim: str, evidence: str) -> tuple[bool, list[str]]:
+        with tempfile.TemporaryDirectory() as tmp:
+            for name, text in (("claim", claim), ("evidence", evidence)):
+                (Path(tmp) / f"{name}.md").write_text(f"---\ndate: {DATE}\n---\n{text}\n", encoding="utf-8")
+            report = pipeline.run(Path(tmp), self.settings)
+        self._spent(report.usage)
+        hits = [f for f in report.flags if f.kind in CONFLICT_KINDS and f.severity != "note"
+                and len({loc.article_id for loc in f.locations}) == 2
+                and not (f.kind == "quantity" and f.severity != "high")]  # medium: hedges could reconcile them
+        return bool(hits), [f.kind for f in hits]
+
+    def _judged(self, item: dict) -> tuple[bool, list[str]]:
+        from factcheck.pairing import dated, judge_claims
+
+        (claim_text, claim), (evidence_text, evidence) = propositions(item)
+        a, b = _claim("claim", claim_text, claim), _claim("evidence", evidence_text, evidence)
+        judgment, usage = judge_claims(a, b, dated(DATE), dated(DATE), self.client)
+        self._spent(usage)
+        said = judgment.relation == "contradict"
+        return said, ["conflict"] if said else []
+
+
+def _claim(article_id: str, text: str, sentence: str) -> Claim:
+    return Claim(id=article_id, article_id=article_id, sentence_index=0, line=1, subject="", predicate="",
+                 quote=sentence, span=Span(start=0, end=len(sentence)), claim_text=text)
+
+
+def evaluate(items: list[dict], settings: Settings, scorer: Scorer | None = None) -> dict:
+    scorer = scorer or Scorer(settings, judge_only=False)
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # tp, fp, fn
     kinds: dict[str, int] = defaultdict(int)
-    for item in items:
-        said, hit_kinds = predicts_conflict(*texts(item), settings)
+    for item, (said, hit_kinds) in zip(items, _map(scorer, items, settings)):
         truth = bool(item["contradiction"])
         for kind in hit_kinds:
             kinds[kind] += 1
@@ -76,48 +126,85 @@ def evaluate(items: list[dict], settings: Settings) -> dict:
             "flag_kinds": dict(kinds)}
 
 
-def found_share(items: list[dict], settings: Settings) -> dict:
-    found = sum(predicts_conflict(*texts(item), settings)[0] for item in items)
+def found_share(items: list[dict], settings: Settings, scorer: Scorer | None = None) -> dict:
+    scorer = scorer or Scorer(settings, judge_only=False)
+    found = sum(said for said, _ in _map(scorer, items, settings))
     return {"contradictions": len(items), "found": found, "share": round(found / len(items), 3) if items else 0.0}
+
+
+def _map(scorer: Scorer, items: list[dict], settings: Settings) -> list:
+    """Pairs judged alone go `concurrency` at a time; whole pipeline runs one after another (each
+    run already sends its own requests concurrently)."""
+    if not scorer.judge_only:
+        return [scorer(item) for item in items]
+    with ThreadPoolExecutor(max_workers=max(1, settings.concurrency)) as pool:
+        return list(pool.map(scorer, items))
 
 
 def _rows(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def run_all(folder: Path, settings: Settings, limit: int | None = None, sets: list[str] | None = None) -> dict:
+def _subset(rows: list[dict], limit: int | None, even: bool) -> list[dict]:
+    if even:
+        return balanced(rows, limit, lambda row: bool(row.get("contradiction", True)))
+    return rows[:limit]
+
+
+def run_all(folder: Path, settings: Settings, limit: int | None = None, sets: list[str] | None = None,
+            even: bool = False, scorer: Scorer | None = None) -> dict:
+    scorer = scorer or Scorer(settings, judge_only=False)
     results: dict[str, dict] = {}
     for name, file in SETS.items():
         path = folder / file
         if sets is None or name in sets:
-            results[name] = evaluate(_rows(path)[:limit], settings) if path.is_file() else {"skipped": str(path)}
+            results[name] = (evaluate(_subset(_rows(path), limit, even), settings, scorer) if path.is_file()
+                             else {"skipped": str(path)})
     path = folder / CONTRADICTIONS
     if sets is None or "propsegment_contradictions" in sets:
-        results["propsegment_contradictions"] = (found_share(_rows(path)[:limit], settings) if path.is_file()
-                                                 else {"skipped": str(path)})
+        results["propsegment_contradictions"] = (found_share(_rows(path)[:limit], settings, scorer)
+                                                 if path.is_file() else {"skipped": str(path)})
     return results
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval", type=Path, default=DEFAULT_EVAL)
-    parser.add_argument("--extractor", choices=["rules", "llm"], default="rules")
     parser.add_argument("--limit", type=int, help="only the first N items of each set")
+    parser.add_argument("--balanced", action="store_true", help="with --limit: half conflicts, half others")
     parser.add_argument("--sets", nargs="+", choices=[*SETS, "propsegment_contradictions"], help="default: all")
+    parser.add_argument("--judge-only", action="store_true",
+                        help="score the model's pair judgment alone: one call per pair (needs --extractor llm)")
+    add_model_args(parser)
     args = parser.parse_args()
+    if args.judge_only and args.extractor != "llm":
+        parser.error("--judge-only needs --extractor llm")
     started = time.perf_counter()
-    settings = Settings(extractor=args.extractor, progress=False)
-    with contextlib.ExitStack() as stack:
-        if args.extractor == "llm" and settings.embedded:  # one server for all pairs, not one per pair
-            from factcheck.llm.local import embedded_server
-
-            base_url, model = stack.enter_context(embedded_server(settings))
-            settings = settings.model_copy(update={"base_url": base_url, "model": model})
-        results = run_all(args.eval, settings, args.limit, args.sets)
+    with one_backend(settings_from(args)) as settings:
+        if args.judge_only:
+            results = _judged(args, settings)
+        else:
+            scorer = Scorer(settings, judge_only=False)
+            results = run_all(args.eval, settings, args.limit, args.sets, args.balanced, scorer)
+            results["usage"] = scorer.usage.model_dump(exclude={"seconds"})
     results["seconds"] = round(time.perf_counter() - started, 1)
-    results["extractor"] = args.extractor
+    results["extractor"] = args.extractor + (" (pair judgment alone)" if args.judge_only else "")
     print(json.dumps(results, indent=2))
     return 0
+
+
+def _judged(args, settings: Settings) -> dict:
+    from factcheck.llm.client import LLMClient
+    from factcheck.store import Store
+
+    store = Store(settings.database)
+    try:
+        scorer = Scorer(settings, judge_only=True, client=LLMClient(settings, settings.base_url, settings.model, store))
+        results = run_all(args.eval, settings, args.limit, args.sets, args.balanced, scorer)
+    finally:
+        store.close()
+    results["usage"] = scorer.usage.model_dump(exclude={"seconds"})
+    return results
 
 
 if __name__ == "__main__":

@@ -8,7 +8,10 @@ number what it counts and who it is about. The answer schema is built per senten
 - dates are a `Literal` of the expressions found in the sentence, so an ungrounded date
   cannot even be produced (llama.cpp compiles the schema into a grammar);
 - free-text fields are checked against the sentence by validators; a failure is re-asked
-  with the error and, when re-asks run out, recorded as "not extracted".
+  with the error and, when re-asks run out, recorded as "not extracted";
+- each claim carries a `claim_text` that reads alone (full names for pronouns and surnames, from
+  the "Names" line: the people the article named up to this sentence). A claim text with words
+  from nowhere, or without its number, is dropped, not re-asked: the rules' text stands in.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from typing import Literal, Optional, TypeVar
 from instructor import ResponseSchema
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, model_validator
 
+from .canonical import needs_names
 from .lexicon.en import STOP_WORDS
 from .llm.client import VALIDATION_CONTEXT, LLMClient
 from .models import Article, Candidate, Claim, Extraction, LLMUsage, NumberValue, PersonMention, Span
@@ -32,9 +36,11 @@ from .prompts import Prompt
 from .prompts import load as load_prompt
 from .sentences import normalize
 
-PROMPT = ("extract_claims", 2)
+PROMPT = ("extract_claims", 3)
 # Bump when the validators change: cached answers (and cached failures) are keyed on it.
-VALIDATORS_VERSION = "6"
+VALIDATORS_VERSION = "7"
+CLAIM_TEXT_CHARS = 200
+CLAIM_TEXT_SHARE = 0.6  # of its content words a claim text must share with the sentence, context and names
 
 
 def prompt() -> Prompt:
@@ -87,6 +93,9 @@ class Grounded(ResponseSchema):
                     entry.counts = keep_grounded(entry.counts, sources["counts"], f"{name}.counts", fallback)
                 if getattr(entry, "object", None):
                     entry.object = entry.object if grounded_share(entry.object, sources["sentence"]) >= 0.5 else None
+                if getattr(entry, "claim_text", None) and "claim_text" in sources:
+                    grounded = grounded_share(entry.claim_text, sources["claim_text"]) >= CLAIM_TEXT_SHARE
+                    entry.claim_text = entry.claim_text if grounded else ""
         return self
 
 
@@ -203,6 +212,7 @@ def entry_models(dates: tuple[str, ...]) -> tuple[type[BaseModel], type[BaseMode
     """The statement and number entry models for a sentence with these date expressions."""
     date_field = {"date": (Optional[Literal[dates]], Field(None))} if dates else {}  # noqa: UP007
     short = Field(max_length=80)
+    claim_text = (str, Field(max_length=CLAIM_TEXT_CHARS))
     statement = create_model(
         "Statement",
         __config__=ConfigDict(extra="forbid"),
@@ -210,6 +220,7 @@ def entry_models(dates: tuple[str, ...]) -> tuple[type[BaseModel], type[BaseMode
         predicate=(str, short),
         object=(Optional[str], Field(None, max_length=200)),  # noqa: UP007
         **date_field,
+        claim_text=claim_text,
     )
     number = create_model(
         "NumberClaim",
@@ -218,6 +229,7 @@ def entry_models(dates: tuple[str, ...]) -> tuple[type[BaseModel], type[BaseMode
         subject=(str, short),
         predicate=(str, short),
         **date_field,
+        claim_text=claim_text,
     )
     return statement, number
 
@@ -231,19 +243,22 @@ def refers_back(sentence: str) -> bool:
     return PRONOUN.search(sentence) is not None
 
 
-def messages_for(candidate: Candidate, article: Article, system: str) -> list[dict]:
+def messages_for(candidate: Candidate, article: Article, system: str, names: list[str] = ()) -> list[dict]:
     """System text first and byte-identical for every sentence (the server reuses its KV cache).
 
     The previous sentence is given only when this one refers back with a pronoun: otherwise the
     subject must come from the sentence, and a context sentence only tempts the model to take
     its subject from there (it gave "troops discovered rocket launchers" to the president named
-    in the previous sentence).
+    in the previous sentence). `names` (full names the article gave up to here) are listed only
+    when the sentence refers back or gives one of them in part, for the claim text.
     """
     lines = []
     if article.title or article.date:
         lines.append(f"Article: {article.title or ''}{f' ({article.date})' if article.date else ''}".strip())
     if candidate.context and refers_back(candidate.sentence.text):
         lines.append(f"Context: {candidate.context}")
+    if needs_names(candidate.sentence.text, list(names)):
+        lines.append("Names: " + "; ".join(names))
     lines.append(f"Sentence: {candidate.sentence.text}")
     labels = number_labels(candidate)
     lines.append("Numbers: " + (", ".join(f'"{label}"' for label in labels) if labels else "none"))
@@ -251,7 +266,7 @@ def messages_for(candidate: Candidate, article: Article, system: str) -> list[di
     return [{"role": "system", "content": system}, {"role": "user", "content": "\n".join(lines)}]
 
 
-def validation_sources(candidate: Candidate, article: Article) -> dict:
+def validation_sources(candidate: Candidate, article: Article, names: list[str] = ()) -> dict:
     """What each field may copy from: the sentence; for the subject and what a number counts,
     also the previous sentence (and the title, for the subject) when the sentence refers back
     with a pronoun ("He added that ...", "A million of those"), and only then, so a statement
@@ -267,8 +282,10 @@ def validation_sources(candidate: Candidate, article: Article) -> dict:
         words = noun_phrase(sentence[q.end - candidate.sentence.start:])
         if content_words(words):
             written[label] = words
+    claim_text = [article.title, candidate.context, *names, sentence]
     return {"sentence": normalize(sentence), "subject": normalize(" ".join(filter(None, subject))),
-            "counts": normalize(" ".join(filter(None, counts))), "written": written}
+            "counts": normalize(" ".join(filter(None, counts))), "written": written,
+            "claim_text": normalize(" ".join(filter(None, claim_text)))}
 
 
 # ---- from answer to claims -----------------------------------------------------------------
@@ -281,7 +298,10 @@ def claims_from_answer(answer: BaseModel, candidate: Candidate) -> list[Claim]:
             text=quantity.text, value=quantity.value, low=quantity.low, high=quantity.high, hedge=quantity.hedge,
             unit=entry.counts, span=Span(start=quantity.start, end=quantity.end),
         )
-        claims.append(_claim(candidate, f"n{i}", entry, number=value))
+        claim = _claim(candidate, f"n{i}", entry, number=value)
+        if claim.claim_text and normalize(quantity.number_text) not in normalize(claim.claim_text):
+            claim = claim.model_copy(update={"claim_text": None})  # a claim text must give its number
+        claims.append(claim)
     return claims
 
 
@@ -304,6 +324,7 @@ def _claim(candidate: Candidate, key: str, entry: BaseModel, number: NumberValue
         date_span=date_span,
         quote=sentence.text,
         span=Span(start=sentence.start, end=sentence.end),
+        claim_text=getattr(entry, "claim_text", None) or None,
     )
 
 
@@ -348,7 +369,8 @@ def rule_claims(candidate: Candidate) -> Extraction:
     """Claims from the rule-found anchors alone (`--extractor rules`): fast, no model, less understood.
 
     Each number becomes a claim whose unit is the words after it up to punctuation; each titled
-    person becomes a claim of their title. Subjects and predicates are left for a reviewer.
+    person becomes a claim of their title, whose claim text is the mention ("French Prime Minister
+    Francois Hollande"). Subjects and predicates are left for a reviewer.
     """
     sentence = candidate.sentence
     claims = []
@@ -360,7 +382,7 @@ def rule_claims(candidate: Candidate) -> Extraction:
         claims.append(_rule_claim(candidate, f"n{i}", subject=unit or q.text, predicate="count", number=number))
     for i, person in enumerate(p for p in candidate.people if p.role):
         claim = _rule_claim(candidate, f"p{i}", subject=person.name, predicate="is named with a title", number=None)
-        claims.append(claim.model_copy(update={"role": person.role}))
+        claims.append(claim.model_copy(update={"role": person.role, "claim_text": person.text}))
     if sentence.duplicate_of:
         claims = [c.model_copy(update={"copied_from": sentence.duplicate_of}) for c in claims]
     return Extraction(sentence_ref=sentence.ref, claims=claims)
@@ -385,13 +407,14 @@ def _rule_claim(candidate: Candidate, key: str, subject: str, predicate: str, nu
 
 # ---- the stage -----------------------------------------------------------------------------
 
-def extract_one(candidate: Candidate, article: Article, client: LLMClient) -> Extraction:
+def extract_one(candidate: Candidate, article: Article, client: LLMClient, names: list[str] = ()) -> Extraction:
     system = prompt()
     model = answer_model(candidate)
+    names = list(names) if needs_names(candidate.sentence.text, list(names)) else []
     answer = client.ask(
-        system, model, messages_for(candidate, article, system.text),
-        context=validation_sources(candidate, article),
-        max_tokens=160 + 90 * len(candidate.quantities),
+        system, model, messages_for(candidate, article, system.text, names),
+        context=validation_sources(candidate, article, names),
+        max_tokens=200 + 130 * len(candidate.quantities),
         salt=VALIDATORS_VERSION,
     )
     ref = candidate.sentence.ref
@@ -401,12 +424,16 @@ def extract_one(candidate: Candidate, article: Article, client: LLMClient) -> Ex
 
 
 def extract_all(candidates: list[Candidate], articles: dict[str, Article], client: LLMClient,
-                workers: int = 1, on_done: Callable[[Extraction], None] | None = None) -> list[Extraction]:
-    """Extract every candidate; verbatim repeats reuse the first occurrence's answer."""
+                workers: int = 1, on_done: Callable[[Extraction], None] | None = None,
+                names: dict[str, list[str]] | None = None) -> list[Extraction]:
+    """Extract every candidate; verbatim repeats reuse the first occurrence's answer. `names`: per
+    sentence ref, the full names its article gave up to it (`canonical.names_before`)."""
     originals = [c for c in candidates if not c.sentence.duplicate_of]
+    names = names or {}
 
     def run(candidate: Candidate) -> Extraction:
-        result = extract_one(candidate, articles[candidate.sentence.article_id], client)
+        article = articles[candidate.sentence.article_id]
+        result = extract_one(candidate, article, client, names.get(candidate.sentence.ref, []))
         if on_done:
             on_done(result)
         return result

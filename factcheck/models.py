@@ -160,6 +160,9 @@ class Candidate(BaseModel):
     people: list[PersonMention] = []
 
 
+Label = Literal["check-worthy", "unimportant", "not factual"]
+
+
 class NumberValue(BaseModel):
     text: str
     value: float | None
@@ -191,6 +194,7 @@ class Claim(BaseModel):
     span: Span
     copied_from: str | None = Field(None, description="sentence ref when the sentence repeats an earlier one verbatim")
     claim_text: str | None = Field(None, description="the claim as one short, self-contained sentence (full names, no pronouns)")
+    entity: str | None = Field(None, description="the canonical entity the subject resolves to, the same across articles")
     verdict: Verdict | None = Field(None, description="what the other articles and the reference data say of it")
     verdict_evidence: list[str] = Field([], description="the quotes or reference rows behind the verdict")
 
@@ -231,6 +235,16 @@ class Extraction(BaseModel):
     usage: LLMUsage = LLMUsage()
 
 
+class Selection(BaseModel):
+    """How check-worthy one sentence is, who said so (the model, or rules), and what it cost."""
+
+    sentence_ref: str
+    label: Label
+    source: Literal["model", "rules"]
+    error: str | None = Field(None, description="why the model gave no label (the rules' label stands in)")
+    usage: LLMUsage = LLMUsage()
+
+
 Severity = Literal["high", "medium", "low", "note"]
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "note": 3}
 
@@ -249,11 +263,12 @@ class Flag(BaseModel):
     """One thing a reviewer should look at, with the evidence and the reason."""
 
     id: str = Field(description="stable across runs of the same input")
-    kind: Literal["title", "quantity", "figure", "date", "name", "duplicate", "pronoun", "weekday", "total"]
+    kind: Literal["title", "quantity", "figure", "date", "conflict", "name", "duplicate", "pronoun", "weekday", "total"]
     severity: Severity
     locations: list[Location]
     evidence: list[str] = Field(description="the other article's quote or the reference row")
     reason: str
+    claims: list[str] = Field([], description="ids of the claims it is about, one per location, when it names them")
 
 
 class Decision(BaseModel):
@@ -275,6 +290,21 @@ class RunInfo(BaseModel):
     started: str
     finished: str | None = Field(None, description="None: the run was interrupted")
     flags: int = 0
+
+
+Relation = Literal["different facts", "agree", "contradict"]
+
+
+class PairJudgment(BaseModel):
+    """Whether two claims of different articles state the same fact, and if so whether they agree."""
+
+    a: str = Field(description="claim id, the earlier article")
+    b: str = Field(description="claim id, the later article")
+    keys: list[str] = Field([], description="what paired them: shared entity, kind of count, name")
+    relation: Relation | None = Field(None, description="None: not judged (no model, or the request failed)")
+    reason: str | None = None
+    source: Literal["model", "rule"] = "model"
+    error: str | None = None
 
 
 class ArticleDate(BaseModel):
@@ -327,4 +357,5 @@ class Report(BaseModel):
     quantities: list[QuantityRow] = []
     entities: list[Entity] = []
     decisions: dict[str, Decision] = Field({}, description="reviewers' decisions on this run's flags, by flag id")
+    judgments: list[PairJudgment] = []
     usage: LLMUsage = LLMUsage()

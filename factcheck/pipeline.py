@@ -1,5 +1,10 @@
-"""The only place that knows the order of the stages: load, split, select, extract, check, and
-the move of every place from the analysed text to the file as written."""
+"""The only place that knows the order of the stages: load, split, select, extract, resolve, check,
+pair and judge, verdicts; then every place moves from the analysed text to the file as written,
+and the run is stored with the reviewers' decisions on its flags.
+
+The rule checks run before the pairs are judged so that every rule conflict is among the pairs
+the model judges: a conflict the model finds to be about different facts is then kept as a note.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +12,14 @@ import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from . import candidates as candidates_stage
-from . import decisions
+from . import canonical, decisions, pairing, resolve, select, verdicts
 from . import sentences as sentences_stage
-from . import resolve
 from .articles import load_folder
-from .checks import Corpus, run_all
+from .checks import Corpus, ordered, run_all
 from .checks.quantities import quantity_rows
 from .errors import BackendError, InputError, redact
 from .file_offsets import to_file
-from .models import Decision, Extraction, LLMUsage, NotExtracted, Report
+from .models import Article, Candidate, Extraction, LLMUsage, NotExtracted, Report, Selection, Sentence
 from .progress import Progress
 from .reference import OfficeTable, load_table
 from .settings import Settings
@@ -42,70 +45,95 @@ def backend(settings: Settings) -> Iterator[tuple[Callable[[], str], str]]:
         yield start, embedded_model_name(settings)
 
 
+@contextlib.contextmanager
+def model(settings: Settings, store: Store) -> Iterator[tuple[object | None, str]]:
+    """(client, model name); no client with the rules extractor."""
+    if settings.extractor == "rules":
+        yield None, RULES_MODEL
+        return
+    with backend(settings) as (base_url, name):
+        from .llm.client import LLMClient
+
+        client = LLMClient(settings, base_url, name, store)
+        try:
+            yield client, name
+        except BaseException:  # Ctrl-C, SIGTERM: close the requests in flight; answers so far are stored
+            client.cancel()
+            raise
+
+
+def workers(settings: Settings) -> int:
+    """Requests in flight at once: the embedded server's slots, or the endpoint's concurrency."""
+    return settings.slots if settings.embedded else settings.concurrency
+
+
 def run(source: Path, settings: Settings) -> Report:
     """Run every stage on a folder of articles, store what the run found, and return the report's
     content with the reviewers' decisions on its flags."""
     articles, skipped = load_folder(source)
     incoming = decisions.read_file(settings.decisions_file) if settings.decisions_file else []
-    sentences = sentences_stage.mark_duplicates([s for a in articles for s in sentences_stage.split_article(a)])
-    if not sentences:
-        raise InputError(f"no sentences found in {source}")
+    sentences = split(articles, source)
     table = load_table(tuple(settings.reference_files))
-    chosen = candidates_stage.select(sentences, tuple(table.role_words()))
-    if settings.extractor == "rules":
-        from .extract import rule_claims
-
-        extractions = [rule_claims(c) for c in chosen]
-        report = _assemble(source, RULES_MODEL, articles, skipped, sentences, chosen, extractions)
-        to_file(check(report, table))
-        return _store_rules_run(report, settings, incoming)
+    anchored = select.anchor_all(sentences, tuple(table.role_words()))
+    people = canonical.People(resolve.entities(anchored, table), table)
     store = Store(settings.database)
     try:
         decisions.merge(store, incoming)
-        with backend(settings) as (base_url, model):
-            from .extract import extract_all
-            from .llm.client import LLMClient
-
-            client = LLMClient(settings, base_url, model, store)
-            workers = settings.slots if settings.embedded else settings.concurrency
-            run_id = store.start_run(str(source), model)
-            by_id = {a.id: a for a in articles}
-            total = len([c for c in chosen if not c.sentence.duplicate_of])
-            try:
-                with Progress(total, settings.progress, settings.progress_every) as progress:
-                    extractions = extract_all(chosen, by_id, client, workers, on_done=progress.update)
-            except BaseException:  # Ctrl-C, SIGTERM: close the requests in flight; answers so far are stored
-                client.cancel()
-                raise
-        _fail_if_nothing_answered(extractions, settings)
-        report = _assemble(source, model, articles, skipped, sentences, chosen, extractions)
-        to_file(check(report, table))
+        with model(settings, store) as (client, name):
+            run_id = store.start_run(str(source), name)
+            usage = LLMUsage()
+            chosen = choose(anchored, client, settings, usage)
+            extractions = extract(chosen, articles, anchored, people, client, settings)
+            report = _assemble(source, name, articles, skipped, sentences, chosen, extractions, usage)
+            report.claims = canonical.resolve_claims(report.claims, anchored, people)
+            corpus = resolved(report, anchored, table)
+            check_corpus(report, corpus)
+            judge(report, corpus, client, settings)
+            report.claims = verdicts.assign(corpus, report.flags, report.judgments)
+        to_file(report)
         _finish(store, run_id, report)
     finally:
         store.close()
     return report
 
 
-def _finish(store: Store, run_id: int, report: Report) -> None:
-    """Store what the run found, close the run, and read back the decisions on its flags."""
-    store.save_findings(run_id, report)
-    store.finish_run(run_id, report.usage.model_dump())
-    report.decisions = store.decisions([f.id for f in report.flags])
+def split(articles: list[Article], source: Path) -> list[Sentence]:
+    sentences = sentences_stage.mark_duplicates([s for a in articles for s in sentences_stage.split_article(a)])
+    if not sentences:
+        raise InputError(f"no sentences found in {source}")
+    return sentences
 
 
-def _store_rules_run(report: Report, settings: Settings, incoming: list[Decision]) -> Report:
-    """Store a run of the rules extractor like any other run."""
-    store = Store(settings.database)
-    try:
-        decisions.merge(store, incoming)
-        _finish(store, store.start_run(report.source, report.model), report)
-    finally:
-        store.close()
-    return report
+def choose(anchored: list[Candidate], client, settings: Settings, usage: LLMUsage) -> list[Candidate]:
+    """The check-worthy sentences: the model's label for each, or the rules' without a model."""
+    if client is None:
+        return select.chosen(anchored, select.rule_all(anchored))
+    asked = [c for c in anchored if not c.sentence.duplicate_of and select.needs_model(c)]
+    with _progress(settings, len(asked), "selecting", "sentences") as progress:
+        selections = select.judge_all(anchored, client, workers(settings), on_done=progress.update)
+    _fail_if_nothing_answered(selections, settings)
+    for selection in selections:
+        usage.add(_not_failed(selection.usage))
+    return select.chosen(anchored, selections)
 
 
-def _assemble(source, model, articles, skipped, sentences, chosen, extractions: list[Extraction]) -> Report:
-    usage = LLMUsage()
+def extract(chosen: list[Candidate], articles: list[Article], anchored: list[Candidate], people: canonical.People,
+            client, settings: Settings) -> list[Extraction]:
+    from .extract import extract_all, rule_claims
+
+    if client is None:
+        return [rule_claims(c) for c in chosen]
+    names = canonical.names_before(anchored, people)
+    by_id = {a.id: a for a in articles}
+    total = len([c for c in chosen if not c.sentence.duplicate_of])
+    with _progress(settings, total, "extracting", "sentences") as progress:
+        extractions = extract_all(chosen, by_id, client, workers(settings), on_done=progress.update, names=names)
+    _fail_if_nothing_answered(extractions, settings)
+    return extractions
+
+
+def _assemble(source, model_name, articles, skipped, sentences, chosen, extractions: list[Extraction],
+              usage: LLMUsage) -> Report:
     claims, missing = [], []
     by_ref = {c.sentence.ref: c.sentence for c in chosen}
     for extraction in extractions:
@@ -118,30 +146,71 @@ def _assemble(source, model, articles, skipped, sentences, chosen, extractions: 
                 quote=sentence.text, reason=extraction.error,
             ))
     return Report(
-        source=str(source), model=model, articles=articles, skipped=skipped, sentences=sentences,
+        source=str(source), model=model_name, articles=articles, skipped=skipped, sentences=sentences,
         candidates=chosen, claims=claims, not_extracted=missing, usage=usage,
     )
 
 
-def check(report: Report, table: OfficeTable) -> Report:
-    """Resolve dates and people, then run every check; fills the report's flags and tables."""
-    by_article = {a.id: [] for a in report.articles}
-    for candidate in report.candidates:
+def resolved(report: Report, anchored: list[Candidate], table: OfficeTable) -> Corpus:
+    """What the checks read: the articles' dates (from metadata, else the window their text allows),
+    the rule anchors of every sentence, and the resolved claims."""
+    by_article: dict[str, list[Candidate]] = {a.id: [] for a in report.articles}
+    for candidate in anchored:
         by_article[candidate.sentence.article_id].append(candidate)
     dates = {a.id: resolve.article_date(a, by_article[a.id], table) for a in report.articles}
-    corpus = Corpus(report.articles, report.sentences, report.candidates, report.claims, dates, table)
     report.article_dates = list(dates.values())
+    return Corpus(report.articles, report.sentences, anchored, report.claims, dates, table)
+
+
+def check_corpus(report: Report, corpus: Corpus) -> Report:
+    """Run every rule check; fills the report's flags and tables. The checks read the anchors of
+    every sentence (a wrong title is found whether or not the sentence was judged check-worthy)."""
     report.flags = run_all(corpus)
     report.quantities = quantity_rows(corpus)
-    report.entities = resolve.entities(report.candidates, table)
+    report.entities = resolve.entities(corpus.candidates, corpus.table)
     return report
 
 
-def _fail_if_nothing_answered(extractions: list[Extraction], settings: Settings) -> None:
+def check(report: Report, table: OfficeTable) -> Report:
+    """Resolve dates and people, then run every check on the report's own candidates."""
+    return check_corpus(report, resolved(report, report.candidates, table))
+
+
+def judge(report: Report, corpus: Corpus, client, settings: Settings) -> None:
+    """Pair claims across articles, judge each pair, and settle the rule conflicts with the judgments."""
+    pairs = pairing.block(corpus, pairing.flagged_pairs(corpus, report.flags))
+    if client is None:
+        report.judgments = pairing.rule_judgments(pairs, corpus)
+        return
+    with _progress(settings, len(pairs), "judging", "pairs") as progress:
+        report.judgments, usage = pairing.judge_all(pairs, corpus, client, workers(settings),
+                                                    on_done=progress.update)
+    report.usage.add(_not_failed(usage))
+    report.flags = ordered(pairing.settle(corpus, report.flags, report.judgments))
+
+
+def _finish(store: Store, run_id: int, report: Report) -> None:
+    """Store what the run found, close the run, and read back the decisions on its flags."""
+    store.save_findings(run_id, report)
+    store.finish_run(run_id, report.usage.model_dump())
+    report.decisions = store.decisions([f.id for f in report.flags])
+
+
+def _not_failed(usage: LLMUsage) -> LLMUsage:
+    """A label or pair judgment that got no answer loses no sentence (the rules' label stands in; the
+    judgment is marked with its error): `failed` counts the sentences not extracted only."""
+    return usage.model_copy(update={"failed": 0})
+
+
+def _fail_if_nothing_answered(results: list[Selection] | list[Extraction], settings: Settings) -> None:
     """A run in which every request got no answer is an error, not a report of empty sentences."""
-    failed = [e for e in extractions if e.usage.failed]
-    answered = [e for e in extractions if not e.usage.failed and (e.usage.calls or e.usage.cached)]
+    failed = [r for r in results if r.usage.failed]
+    answered = [r for r in results if not r.usage.failed and (r.usage.calls or r.usage.cached)]
     if failed and not answered:
         where = settings.base_url or "the embedded model server"
         raise BackendError(f"no answer from {redact(where)}: every request failed ({len(failed)} sentences); "
                            f"first: {failed[0].error}")
+
+
+def _progress(settings: Settings, total: int, what: str, unit: str) -> Progress:
+    return Progress(total, settings.progress, settings.progress_every, what=what, unit=unit)

@@ -1,7 +1,7 @@
-"""Progress of the extraction on standard error: a tqdm bar on a terminal, plain lines otherwise.
+"""Progress of a model stage on standard error: a tqdm bar on a terminal, plain lines otherwise.
 
-A log file or a CI console gets one line when extraction starts, one every `every` seconds
-while it runs (whether or not a sentence finished meanwhile) and one at the end:
+A log file or a CI console gets one line when a stage starts, one every `every` seconds
+while it runs (whether or not a request finished meanwhile) and one at the end:
     extracting: 12/31 sentences, 3 from cache, 45 s
 """
 
@@ -14,35 +14,39 @@ from typing import TextIO
 
 from tqdm import tqdm
 
-from .models import Extraction
+from .models import LLMUsage
 
 
 class Progress:
-    """Counts finished sentences; safe to update from the worker threads."""
+    """Counts finished items (sentences, pairs); safe to update from the worker threads."""
 
-    def __init__(self, total: int, style: str = "bar", every: float = 10.0, stream: TextIO | None = None):
-        self.total, self.style, self.every = total, style, every
+    def __init__(self, total: int, style: str = "bar", every: float = 10.0, stream: TextIO | None = None,
+                 what: str = "extracting", unit: str = "sentences"):
+        self.total, self.style, self.every, self.what, self.unit = total, style, every, what, unit
         self.stream = stream or sys.stderr
         self.done = self.cached = 0
         self._started = time.monotonic()
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        self._bar = tqdm(total=total, desc="extracting", unit="sentence", leave=False, file=self.stream,
+        self._bar = tqdm(total=total, desc=what, unit=unit.rstrip("s"), leave=False, file=self.stream,
                          disable=style != "bar")
         if style == "lines" and total:
             self._line()
             threading.Thread(target=self._tick, daemon=True, name="progress").start()
 
-    def update(self, extraction: Extraction) -> None:
+    def update(self, item) -> None:
+        """One more item done: anything with a `usage` (an extraction, a label), or its usage."""
+        usage = item if isinstance(item, LLMUsage) else item.usage
         with self._lock:
             self.done += 1
-            self.cached += extraction.usage.cached
+            self.cached += usage.cached
         self._bar.update()
 
     def line(self) -> str:
         with self._lock:
             done, cached = self.done, self.cached
-        return f"extracting: {done}/{self.total} sentences, {cached} from cache, {time.monotonic() - self._started:.0f} s"
+        return (f"{self.what}: {done}/{self.total} {self.unit}, {cached} from cache, "
+                f"{time.monotonic() - self._started:.0f} s")
 
     def _line(self) -> None:
         print(self.line(), file=self.stream, flush=True)

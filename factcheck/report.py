@@ -33,8 +33,8 @@ def _is_dismissed(report: Report, flag_id: str) -> bool:
 
 
 def to_markdown(report: Report) -> str:
-    parts = [_header(report), _flags(report), _dismissed(report), _skipped(report), _not_extracted(report),
-             _dates(report), _quantities(report), _entities(report), _articles(report)]
+    parts = [_header(report), _flags(report), _dismissed(report), _verdicts(report), _skipped(report),
+             _not_extracted(report), _dates(report), _quantities(report), _entities(report), _articles(report)]
     return "\n\n".join(p for p in parts if p).rstrip() + "\n"
 
 
@@ -103,6 +103,45 @@ def _decision_lines(decision: Decision) -> list[str]:
     if decision.note:
         lines.append(f"- reviewer's note: {decision.note}")
     return lines
+
+
+VERDICTS = {
+    "contradicted": "another article, or the reference table, says otherwise",
+    "corroborated": "another independent article states it (a verbatim copy does not count), or the reference "
+                    "table confirms it",
+    "single-source": "only this article states it",
+    "unverifiable": "it holds no figure, date, title or name to check",
+}
+
+
+def _verdicts(report: Report) -> str:
+    if not any(c.verdict for c in report.claims):
+        return ""
+    sections = ["## Claims by verdict\n\nWhat the other articles and the reference table say of each claim."]
+    for verdict, meaning in VERDICTS.items():
+        claims = [c for c in report.claims if c.verdict == verdict]
+        if not claims:
+            continue
+        rows = [f"### {verdict} ({len(claims)})", "", f"{meaning[0].upper()}{meaning[1:]}.", "",
+                "| article | line | claim | figure, date or title | evidence |", "|---|---:|---|---|---|"]
+        for c in claims:
+            evidence = "; ".join(_clip(e, 200) for e in c.verdict_evidence)
+            rows.append(f"| `{c.article_id}` | {c.line} | {_cell(_clip(c.claim_text or c.quote, 200))} "
+                        f"| {_cell(_fact(c))} | {_cell(evidence)} |")
+        sections.append("\n".join(rows))
+    return "\n\n".join(sections)
+
+
+def _fact(claim: Claim) -> str:
+    """What sets a claim apart from the others of its sentence: its figure, date or title."""
+    parts = []
+    if claim.number:
+        parts.append(" ".join(filter(None, [claim.number.text, claim.number.unit])))
+    if claim.date:
+        parts.append(claim.date)
+    if claim.role:
+        parts.append(f"{claim.subject}: {claim.role}")
+    return "; ".join(parts)
 
 
 def _dates(report: Report) -> str:

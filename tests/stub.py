@@ -4,7 +4,8 @@
 `reply(request)` with a `Request` (its JSON body, headers and its number, counted from 0) and
 sends back what that returns: a `Reply`, or `HANG` to keep the connection open without answering
 until the stub stops. `answer_for(request)` builds a valid structured answer from the request's
-own schema and sentence, so most tests only say how they differ from a well-behaved model.
+own schema and sentence (a label, a pair judgment or claims), so most tests only say how they
+differ from a well-behaved model.
 """
 
 from __future__ import annotations
@@ -63,14 +64,23 @@ def completion(content: str | dict, finish_reason: str = "stop", model: str = "m
 
 
 def answer_for(request: Request, counts: str | None = None) -> dict:
-    """A grounded answer to the request: the sentence's first word as every subject; each number
-    counts `counts` (default: the word written after it, from the key)."""
+    """A valid answer to the request, by the kind its schema asks for: a check-worthiness label
+    ("check-worthy"), a pair judgment ("different facts"), or grounded claims: the sentence's first
+    word as every subject, the sentence as every claim text; each number counts `counts` (default:
+    the word written after it, from the key)."""
+    properties = request.schema.get("properties", {})
+    if "label" in properties:
+        return {"label": "check-worthy"}
+    if "relation" in properties:
+        return {"relation": "different facts", "reason": "stub"}
     subject = re.findall(r"[A-Za-z]{3,}", request.sentence)[0]
-    answer: dict = {"statement": {"subject": subject, "predicate": "said"}}
-    for key in request.schema.get("properties", {}):
+    claim_text = request.sentence
+    answer: dict = {"statement": {"subject": subject, "predicate": "said", "claim_text": claim_text}}
+    for key in properties:
         if key != "statement":
             written = key.rstrip("*").split()[-1]
-            answer[key] = {"counts": counts or written, "subject": subject, "predicate": "said"}
+            answer[key] = {"counts": counts or written, "subject": subject, "predicate": "said",
+                           "claim_text": claim_text}
     return answer
 
 

@@ -24,8 +24,8 @@ def endpoint():
         def do_POST(self):  # noqa: N802 (http.server's naming)
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             received.append(body)
-            answer = {"statement": {"subject": "troops", "predicate": "found"},
-                      "12 rockets": {"counts": "rockets", "subject": "troops", "predicate": "found"}}
+            answer = {"statement": {"subject": "troops", "predicate": "found", "claim_text": "x"},
+                      "12 rockets": {"counts": "rockets", "subject": "troops", "predicate": "found", "claim_text": "x"}}
             reply = json.dumps({
                 "id": "x", "object": "chat.completion", "created": 0, "model": body["model"],
                 "choices": [{"index": 0, "finish_reason": "stop",

@@ -95,7 +95,7 @@ def test_an_invalid_answer_then_no_answer_is_not_cached():
     """The first answer fails validation; the re-ask gets a gateway page: nothing to cache."""
     def reply(request):
         if request.number == 0:
-            return Reply(body=completion(answer_for(request) | {"statement": {"subject": "Gao", "predicate": "x"}}))
+            return Reply(body=completion(answer_for(request) | {"statement": {"subject": "Gao", "predicate": "x", "claim_text": "x"}}))
         return GARBAGE["502 html"]
 
     store = Store(":memory:")
@@ -107,7 +107,7 @@ def test_an_invalid_answer_then_no_answer_is_not_cached():
 
 def _invalid(request):
     """An answer whose subject is not in the sentence: fails validation every time."""
-    return Reply(body=completion(answer_for(request) | {"statement": {"subject": "Gao", "predicate": "found"}}))
+    return Reply(body=completion(answer_for(request) | {"statement": {"subject": "Gao", "predicate": "found", "claim_text": "x"}}))
 
 
 def test_a_failed_answer_is_cached_and_retry_failed_asks_again():

@@ -29,8 +29,8 @@ def test_schema_has_one_required_entry_per_number_and_dates_as_choices():
 
 def test_a_date_not_in_the_sentence_cannot_validate():
     model = answer_model(candidate(TROOPS))
-    answer = {"statement": {"subject": "troops", "predicate": "pursued the goal", "date": "March 3"},
-              "4,000 troops": {"counts": "troops", "subject": "France", "predicate": "deployed"}}
+    answer = {"statement": {"subject": "troops", "predicate": "pursued the goal", "claim_text": "x", "date": "March 3"},
+              "4,000 troops": {"counts": "troops", "subject": "France", "predicate": "deployed", "claim_text": "x"}}
     with pytest.raises(ValidationError, match="the 19th of February"):
         model.model_validate(answer)
 
@@ -38,8 +38,8 @@ def test_a_date_not_in_the_sentence_cannot_validate():
 def test_words_absent_from_the_sentence_are_rejected_or_replaced_by_the_written_ones():
     c = candidate(TROOPS)
     context = validation_sources(c, Article(id="a.txt", path="a", text=TROOPS))
-    answer = {"statement": {"subject": "soldiers", "predicate": "pursued the goal"},
-              "4,000 troops": {"counts": "soldiers", "subject": "France", "predicate": "deployed"}}
+    answer = {"statement": {"subject": "soldiers", "predicate": "pursued the goal", "claim_text": "x"},
+              "4,000 troops": {"counts": "soldiers", "subject": "France", "predicate": "deployed", "claim_text": "x"}}
     with pytest.raises(ValidationError, match="statement.subject uses words not in the sentence: soldiers"):
         answer_model(c).model_validate(answer, context=context)
     answer["statement"]["subject"] = "troops"
@@ -52,14 +52,14 @@ def test_added_words_are_cut_from_counts_and_an_invented_object_is_dropped():
     c = candidate(TROOPS)
     context = validation_sources(c, Article(id="a.txt", path="a", text=TROOPS))
     answer = answer_model(c).model_validate(
-        {"statement": {"subject": "troops", "predicate": "pursued", "object": "peace talks in Geneva"},
-         "4,000 troops": {"counts": "troops involved, deployed", "subject": "troops", "predicate": "deployed"}},
+        {"statement": {"subject": "troops", "predicate": "pursued", "claim_text": "x", "object": "peace talks in Geneva"},
+         "4,000 troops": {"counts": "troops involved, deployed", "subject": "troops", "predicate": "deployed", "claim_text": "x"}},
         context=context)
     assert answer.statement.object is None
     assert answer.n0.counts == "troops deployed"
     kept = answer_model(c).model_validate(
-        {"statement": {"subject": "troops", "predicate": "pursued", "object": "the goal of peace"},
-         "4,000 troops": {"counts": "troops", "subject": "troops", "predicate": "deployed"}}, context=context)
+        {"statement": {"subject": "troops", "predicate": "pursued", "claim_text": "x", "object": "the goal of peace"},
+         "4,000 troops": {"counts": "troops", "subject": "troops", "predicate": "deployed", "claim_text": "x"}}, context=context)
     assert kept.statement.object == "the goal of peace"
 
 
@@ -68,7 +68,7 @@ def test_the_subject_comes_from_the_context_only_when_the_sentence_refers_back()
 
     context = "As rebels are pushed back, French Prime Minister Francois Hollande said the end is near."
     article = Article(id="a.txt", path="a", text=context)
-    answer = {"statement": {"subject": "Francois Hollande", "predicate": "discovered rocket launchers"}}
+    answer = {"statement": {"subject": "Francois Hollande", "predicate": "discovered rocket launchers", "claim_text": "x"}}
 
     def sources(text):
         return validation_sources(inspect(S(article_id="a.txt", index=1, start=0, end=len(text), line=1, text=text),
@@ -85,7 +85,7 @@ def test_the_subject_comes_from_the_context_only_when_the_sentence_refers_back()
 def test_claims_carry_role_number_span_and_exact_quote():
     c = candidate(HOLLANDE, start=500)
     answer = answer_model(c).model_validate(
-        {"statement": {"subject": "French Prime Minister Francois Hollande", "predicate": "has said he is sure",
+        {"statement": {"subject": "French Prime Minister Francois Hollande", "predicate": "has said he is sure", "claim_text": "x",
                        "object": "We are now in the last phase of the operation in Mali"}}
     )
     [claim] = claims_from_answer(answer, c)
@@ -94,8 +94,8 @@ def test_claims_carry_role_number_span_and_exact_quote():
 
     t = candidate(TROOPS, start=40)
     answer = answer_model(t).model_validate(
-        {"statement": {"subject": "troops", "predicate": "pursued the goal"},
-         "4,000 troops": {"counts": "troops deployed from France", "subject": "France", "predicate": "deployed",
+        {"statement": {"subject": "troops", "predicate": "pursued the goal", "claim_text": "x"},
+         "4,000 troops": {"counts": "troops deployed from France", "subject": "France", "predicate": "deployed", "claim_text": "x",
                           "date": None}}
     )
     number_claim = claims_from_answer(answer, t)[1]
@@ -116,8 +116,8 @@ def test_counts_fall_back_to_the_written_words_or_come_from_the_context_when_ref
     elections = "The interim government has agreed to hold elections in 18 months."
     c = candidate(elections)
     answer = answer_model(c).model_validate(
-        {"statement": {"subject": "interim government", "predicate": "agreed"},
-         "18 months": {"counts": "time period", "subject": "elections", "predicate": "held"}},
+        {"statement": {"subject": "interim government", "predicate": "agreed", "claim_text": "x"},
+         "18 months": {"counts": "time period", "subject": "elections", "predicate": "held", "claim_text": "x"}},
         context=validation_sources(c, Article(id="a.txt", path="a", text=elections)))
     assert answer.n0.counts == "months"
 
@@ -125,8 +125,8 @@ def test_counts_fall_back_to_the_written_words_or_come_from_the_context_when_ref
                         text="In the Sahel region, more than 4.2 million people have been displaced.")
     text = "A million of those, just in the past year."
     back = inspect(Sentence(article_id="a.txt", index=1, start=61, end=61 + len(text), line=1, text=text), previous)
-    answer = {"statement": {"subject": "A million", "predicate": "displaced"},
-              "A million of": {"counts": "people displaced", "subject": "people", "predicate": "displaced"}}
+    answer = {"statement": {"subject": "A million", "predicate": "displaced", "claim_text": "x"},
+              "A million of": {"counts": "people displaced", "subject": "people", "predicate": "displaced", "claim_text": "x"}}
     sources = validation_sources(back, Article(id="a.txt", path="a", text=text))
     assert answer_model(back).model_validate(answer, context=sources).n0.counts == "people displaced"
     alone = inspect(Sentence(article_id="a.txt", index=1, start=61, end=61 + len(text), line=1,
@@ -160,8 +160,8 @@ class FakeClient:
         self.asked.append(sentence)
         if sentence in self.fail:
             return Answer(None, "invalid after 3 attempts: statement.subject: too long", LLMUsage(calls=3))
-        value = response_model.model_validate({"statement": {"subject": "someone", "predicate": "did"}} | {
-            field.alias: {"counts": "x", "subject": "y", "predicate": "z"}
+        value = response_model.model_validate({"statement": {"subject": "someone", "predicate": "did", "claim_text": "x"}} | {
+            field.alias: {"counts": "x", "subject": "y", "predicate": "z", "claim_text": "x"}
             for name, field in response_model.model_fields.items() if name.startswith("n")
         })
         return Answer(value, None, LLMUsage(calls=1, prompt_tokens=10, completion_tokens=5))

@@ -142,9 +142,10 @@ def test_model_claims_move_to_the_file_with_their_number_and_date(tmp_path):
     articles, _ = load_folder(tmp_path)
     [candidate] = select(split_article(articles[0]))
     answer = answer_model(candidate).model_validate(
-        {"statement": {"subject": "troops", "predicate": "were attacked", "date": "the 19th of February"},
+        {"statement": {"subject": "troops", "predicate": "were attacked", "date": "the 19th of February",
+                       "claim_text": "The troops were attacked on the 19th of February."},
          "4,000 troops": {"counts": "troops deployed from France", "subject": "France", "predicate": "deployed",
-                          "date": None}})
+                          "date": None, "claim_text": "4,000 troops were deployed from France."}})
     report = Report(source=str(tmp_path), model="fake", articles=articles, claims=claims_from_answer(answer, candidate))
     statement, number = to_file(report).claims
     text = file_text(tmp_path / "a.md")

@@ -49,10 +49,11 @@ def answers(draw):
     subjects = st.sampled_from(sentence.replace(",", "").split())  # a subject not copied is re-asked
     dates = [None] + [d.text for d in c.dates]
     answer = {"statement": {"subject": draw(subjects), "predicate": draw(words),
-                            "object": draw(st.one_of(st.none(), words))}}
+                            "object": draw(st.one_of(st.none(), words)), "claim_text": draw(words)}}
     for name, field in model.model_fields.items():
         if name.startswith("n"):
-            answer[field.alias] = {"counts": draw(words), "subject": draw(subjects), "predicate": draw(words)}
+            answer[field.alias] = {"counts": draw(words), "subject": draw(subjects), "predicate": draw(words),
+                                   "claim_text": draw(words)}
             if c.dates:
                 answer[field.alias]["date"] = draw(st.sampled_from(dates))
     return sentence, answer

@@ -81,7 +81,7 @@ def test_article_page_lists_claims_with_verdicts(seeded):
     report, _, client = seeded
     article = report.articles[0].id
     page = client.get(f"/articles/{article}").get_data(as_text=True)
-    assert "Claims and their verdicts" in page and "not judged" in page
+    assert "Claims and their verdicts" in page and '<span class="verdict-contradicted">contradicted</span>' in page
     assert page.count("<tr><th>article</th>") == len({c.sentence_index for c in report.claims if c.article_id == article})
     assert '<mark title="title-762a3df4">French Prime Minister Francois Hollande</mark>' in page
     assert "<td>2012-05-15 to 2017-05-14 (no date given; " in page  # the window the text allows, both ends

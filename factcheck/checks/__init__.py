@@ -21,9 +21,13 @@ CHECKS = [check_titles, check_quantities, check_figures, check_dates, check_year
 
 def run_all(corpus: Corpus) -> list[Flag]:
     flags = [flag for check in CHECKS for flag in check(corpus)]
-    unique = {flag.id: flag for flag in flags}
-    return sorted(unique.values(), key=lambda f: (SEVERITY_ORDER[f.severity], f.locations[0].article_id,
-                                                  f.locations[0].start, f.kind))
+    return ordered(list({flag.id: flag for flag in flags}.values()))
 
 
-__all__ = ["Corpus", "run_all"]
+def ordered(flags: list[Flag]) -> list[Flag]:
+    """Most severe first, then by where they are."""
+    return sorted(flags, key=lambda f: (SEVERITY_ORDER[f.severity], f.locations[0].article_id,
+                                        f.locations[0].start, f.kind))
+
+
+__all__ = ["Corpus", "ordered", "run_all"]

@@ -68,4 +68,5 @@ def make_flag(kind: str, severity: str, locations: list[Location], evidence: lis
     two flags)."""
     key = "|".join([kind] + [f"{l.article_id}:{l.start}-{l.end}" for l in locations] + list(about))
     flag_id = f"{kind}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
-    return Flag(id=flag_id, kind=kind, severity=severity, locations=locations, evidence=evidence, reason=reason)
+    return Flag(id=flag_id, kind=kind, severity=severity, locations=locations, evidence=evidence, reason=reason,
+                claims=list(about))

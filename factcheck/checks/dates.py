@@ -52,7 +52,7 @@ def check_dates(corpus: Corpus) -> list[Flag]:
 
 
 def _event_key(claim: Claim) -> tuple | None:
-    subject = tuple(sorted(w for w in normalize(claim.subject).split() if w not in STOP_WORDS))
+    subject = tuple(sorted(w for w in normalize(claim.entity or claim.subject).split() if w not in STOP_WORDS))
     verbs = [w for w in normalize(claim.predicate).split() if w not in STOP_WORDS]
     return (subject, verbs[0]) if subject and verbs else None
 

@@ -1,0 +1,164 @@
+"""The whole pipeline with a fake model client: selection, extraction with claim texts, pairing,
+the pair judgments settling rule conflicts, and a verdict for every claim."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+
+import pytest
+
+from factcheck import pairing, pipeline, report
+from factcheck.extract import Grounded
+from factcheck.llm.client import Answer
+from factcheck.models import LLMUsage
+from factcheck.pairing import PairAnswer
+from factcheck.select import SentenceLabel
+from factcheck.settings import Settings
+
+
+class FakeModel:
+    """Answers every kind of request the pipeline sends; records the requests by kind."""
+
+    def __init__(self, relation=lambda a, b: "different facts", labels=None):
+        self.relation, self.labels = relation, labels or {}
+        self.requests: dict[str, list] = {"select": [], "extract": [], "judge": []}
+
+    def ask(self, prompt, response_model, messages, context, max_tokens=None, salt=""):
+        user = messages[-1]["content"]
+        if response_model is SentenceLabel:
+            self.requests["select"].append(messages)
+            sentence = user.split("Sentence: ", 1)[1]
+            return self._answer(response_model(label=self.labels.get(sentence, "check-worthy")))
+        if response_model is PairAnswer:
+            self.requests["judge"].append(messages)
+            a, b = (re.search(rf"^{x} \([^)]*\): (.*)$", user, re.M).group(1) for x in ("A", "B"))
+            return self._answer(PairAnswer(relation=self.relation(a, b), reason=f"judged {a[:20]} / {b[:20]}"))
+        assert issubclass(response_model, Grounded)
+        self.requests["extract"].append(messages)
+        return self._answer(response_model.model_validate(self._claims(user, response_model), context=context))
+
+    @staticmethod
+    def _answer(value) -> Answer:
+        return Answer(value, None, LLMUsage(calls=1, prompt_tokens=10, completion_tokens=3))
+
+    @staticmethod
+    def _claims(user: str, response_model) -> dict:
+        sentence = re.search(r"^Sentence: (.*)$", user, re.M).group(1)
+        words = sentence.rstrip(".").split()
+        entry = {"subject": words[0], "predicate": words[1], "claim_text": sentence}
+        numbers = {f.alias: {"counts": words[3], **entry} for n, f in response_model.model_fields.items()
+                   if n.startswith("n")}
+        return {"statement": entry} | numbers
+
+
+@pytest.fixture
+def folder(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    texts = {
+        "a.md": "---\ndate: 2020-03-02\n---\nGunmen killed 12 villagers in Gao on Monday.\nThe mayor of Gao resigned on Tuesday.\n",
+        "b.md": "---\ndate: 2020-03-03\n---\nGunmen killed 30 villagers in Gao on Monday.\nThe mayor of Gao has not resigned.\n",
+    }
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def run_with(fake: FakeModel, folder, monkeypatch):
+    @contextlib.contextmanager
+    def fake_model(settings, store):
+        yield fake, "fake"
+
+    monkeypatch.setattr(pipeline, "model", fake_model)
+    return pipeline.run(folder, Settings(base_url="http://127.0.0.1:9/v1", model="fake", progress=False,
+                                         db_path=folder.parent / "cache.sqlite"))
+
+
+def test_rules_alone_raise_the_count_conflict(folder):
+    result = pipeline.run(folder, Settings(extractor="rules", progress=False, db_path=folder.parent / "cache.sqlite"))
+    [flag] = [f for f in result.flags if f.kind == "quantity"]
+    assert flag.severity == "high"
+
+
+def test_a_pair_judged_different_facts_keeps_the_rule_conflict_only_as_a_note(folder, monkeypatch):
+    result = run_with(FakeModel(relation=lambda a, b: "different facts"), folder, monkeypatch)
+    [flag] = [f for f in result.flags if f.kind == "quantity"]
+    assert flag.severity == "note" and "different facts" in flag.reason
+    assert not [f for f in result.flags if f.kind == "conflict"]
+    counts = [c for c in result.claims if c.number is not None]
+    assert {c.verdict for c in counts} == {"single-source"}
+
+
+def test_a_pair_judged_the_same_fact_keeps_the_rule_conflict(folder, monkeypatch):
+    result = run_with(FakeModel(relation=lambda a, b: "contradict"), folder, monkeypatch)
+    [flag] = [f for f in result.flags if f.kind == "quantity"]
+    assert flag.severity == "high"
+    twelve = next(c for c in result.claims if c.number is not None and c.number.value == 12)
+    assert twelve.verdict == "contradicted"
+    assert twelve.verdict_evidence == ['b.md line 4: "Gunmen killed 30 villagers in Gao on Monday."']
+
+
+def test_a_contradiction_in_words_becomes_a_conflict_flag_with_both_quotes_and_the_reason(folder, monkeypatch):
+    def relation(a, b):
+        return "contradict" if "mayor" in a and "mayor" in b else "different facts"
+
+    result = run_with(FakeModel(relation=relation), folder, monkeypatch)
+    [flag] = [f for f in result.flags if f.kind == "conflict"]
+    assert [loc.quote for loc in flag.locations] == ["The mayor of Gao resigned on Tuesday.",
+                                                     "The mayor of Gao has not resigned."]
+    assert flag.severity == "medium" and "judged The mayor of Gao" in flag.reason
+    mayor = [c for c in result.claims if "mayor" in c.quote]
+    assert {c.verdict for c in mayor} == {"contradicted"}
+    markdown = report.to_markdown(result)
+    assert markdown.index("## Flags") < markdown.index("## Claims by verdict") < markdown.index("### contradicted")
+
+
+def test_agreeing_articles_corroborate_each_other_but_a_copy_does_not(tmp_path, monkeypatch):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    same = "Gunmen killed 12 villagers in the market of Gao on Monday morning."
+    for name, day in (("a.md", "2020-03-02"), ("b.md", "2020-03-02"), ("c.md", "2020-03-03")):
+        text = same if name != "c.md" else "Gunmen killed twelve villagers in Gao on Monday."
+        (folder / name).write_text(f"---\ndate: {day}\n---\n{text}\n", encoding="utf-8")
+    fake = FakeModel(relation=lambda a, b: "agree")
+    result = run_with(fake, folder, monkeypatch)
+    by_article = {}
+    for claim in result.claims:
+        by_article.setdefault(claim.article_id, []).append(claim)
+    assert all(c.copied_from == "a.md#0" for c in by_article["b.md"])
+    assert {c.verdict for c in result.claims} == {"corroborated"}
+    copy = by_article["b.md"][0]
+    assert copy.verdict_evidence[-1] == "verbatim copy of a.md#0: not independent"
+    judged = {(j.a, j.b) for j in result.judgments}
+    ids_b = {c.id for c in by_article["b.md"]}
+    assert not any(a in ids_b or b in ids_b for a, b in judged)  # the copy is never paired
+
+
+def test_every_request_kind_keeps_a_byte_identical_prefix_and_puts_the_text_last(folder, monkeypatch):
+    fake = FakeModel()
+    run_with(fake, folder, monkeypatch)
+    for kind, requests in fake.requests.items():
+        assert len(requests) >= 2, kind
+        assert len({r[0]["content"] for r in requests}) == 1, kind  # one system text
+        assert len({r[1]["content"] for r in requests}) == len(requests), kind  # what differs comes after it
+    assert fake.requests["judge"][0][1]["content"].startswith("A (article of 2020-03-02): ")
+
+
+def test_blocking_pairs_other_articles_within_the_date_window_only_and_caps_each_claim(tmp_path, monkeypatch):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    line = "Gunmen killed {} villagers in Gao on Monday."
+    days = ["2020-03-02", "2020-03-02", "2020-03-03", "2020-03-04", "2020-03-05", "2020-03-20"]
+    for n, day in enumerate(days):
+        (folder / f"{n}.md").write_text(f"---\ndate: {day}\n---\n{line.format(n + 10)}\n", encoding="utf-8")
+    result = pipeline.run(folder, Settings(extractor="rules", progress=False, db_path=tmp_path / "cache.sqlite"))
+    corpus = pipeline.resolved(result, pipeline.select.anchor_all(result.sentences), pipeline.load_table(()))
+    pairs = pairing.block(corpus)
+    assert pairs and all(p.a.article_id != p.b.article_id for p in pairs)
+    assert all(p.a.number is not None and p.b.number is not None for p in pairs)  # counts pair with counts
+    assert not [p for p in pairs if "5.md" in (p.a.article_id, p.b.article_id)]  # 15 days later
+    assert {(p.a.article_id, p.b.article_id) for p in pairs} >= {("0.md", "1.md"), ("1.md", "2.md"), ("3.md", "4.md")}
+    monkeypatch.setattr(pairing, "PER_CLAIM", 1)
+    capped = pairing.block(corpus)
+    assert len(capped) <= len(result.claims) < len(pairs)  # at most one partner chosen per claim
