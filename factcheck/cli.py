@@ -49,6 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="requests the embedded server decodes together (one batch; the client sends that many at once)")
     run.add_argument("--threads", type=int,
                      help="llama.cpp threads for the embedded server (default: one per core idle when it starts)")
+    run.add_argument("--judge-pairs", choices=["flagged", "all"], default="flagged",
+                     help="which claim pairs across articles the model judges: 'flagged' (default), those behind a "
+                     "rule conflict, to settle whether they are about the same fact; 'all', every pair that shares a "
+                     "name, entity or kind of count, raising contradictions it finds in words (for a larger model: "
+                     "the embedded 1.5B model called almost every pair of the seeds a contradiction)")
     run.add_argument("--server-binary", type=Path, help="a llama-server executable instead of the packaged one")
     run.add_argument("--max-reasks", type=int, default=2, help="re-asks after an answer fails validation")
     run.add_argument("--timeout", type=_seconds, default=300.0, metavar="SECONDS",
@@ -94,6 +99,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         model=args.model or os.environ.get("OPENAI_MODEL"),
         model_path=args.model_path,
         server_binary=args.server_binary,
+        judge_pairs=args.judge_pairs,
         mode=args.mode,
         extractor=args.extractor,
         reference_files=args.reference,

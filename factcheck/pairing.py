@@ -92,9 +92,10 @@ def keys_of(corpus: Corpus, claim: Claim) -> set[str]:
     return keys
 
 
-def block(corpus: Corpus, forced: list[tuple[Claim, Claim]] = ()) -> list[Pair]:
-    """The pairs to judge: each claim's best partners in other articles, and the `forced` ones."""
-    claims = [c for c in corpus.claims if not c.copied_from]
+def block(corpus: Corpus, forced: list[tuple[Claim, Claim]] = (), only_forced: bool = False) -> list[Pair]:
+    """The pairs to judge: each claim's best partners in other articles (unless `only_forced`),
+    and the `forced` ones."""
+    claims = [] if only_forced else [c for c in corpus.claims if not c.copied_from]
     order = {c.id: n for n, c in enumerate(corpus.claims)}
     keys = {c.id: keys_of(corpus, c) for c in claims}
     buckets: dict[str, list[Claim]] = defaultdict(list)
@@ -284,16 +285,16 @@ def flagged_pairs(corpus: Corpus, flags: list[Flag]) -> list[tuple[Claim, Claim]
     return pairs
 
 
-def settle(corpus: Corpus, flags: list[Flag], judgments: list[PairJudgment]) -> list[Flag]:
+def settle(corpus: Corpus, flags: list[Flag], judgments: list[PairJudgment], raise_new: bool = True) -> list[Flag]:
     """Rule conflicts the model judges to be about different facts become notes; contradictions
-    the model finds where no rule flag stands become `conflict` flags."""
+    the model finds where no rule flag stands become `conflict` flags when `raise_new`."""
     index = ClaimIndex(corpus)
     judged = {frozenset((j.a, j.b)): j for j in judgments if j.source == "model" and j.relation}
     settled = [_settled(index, flag, judged) for flag in flags]
     raised = {_sentences(index, flag) for flag in settled if flag.severity != "note"}
     by_id = {c.id: c for c in corpus.claims}
     for judgment in judgments:
-        if judgment.source != "model" or judgment.relation != "contradict":
+        if not raise_new or judgment.source != "model" or judgment.relation != "contradict":
             continue
         flag = _conflict(corpus, by_id[judgment.a], by_id[judgment.b], judgment)
         if _sentences(index, flag) not in raised:

@@ -178,7 +178,8 @@ def check(report: Report, table: OfficeTable) -> Report:
 
 def judge(report: Report, corpus: Corpus, client, settings: Settings) -> None:
     """Pair claims across articles, judge each pair, and settle the rule conflicts with the judgments."""
-    pairs = pairing.block(corpus, pairing.flagged_pairs(corpus, report.flags))
+    every = settings.judge_pairs == "all"
+    pairs = pairing.block(corpus, pairing.flagged_pairs(corpus, report.flags), only_forced=client is not None and not every)
     if client is None:
         report.judgments = pairing.rule_judgments(pairs, corpus)
         return
@@ -186,7 +187,7 @@ def judge(report: Report, corpus: Corpus, client, settings: Settings) -> None:
         report.judgments, usage = pairing.judge_all(pairs, corpus, client, workers(settings),
                                                     on_done=progress.update)
     report.usage.add(_not_failed(usage))
-    report.flags = ordered(pairing.settle(corpus, report.flags, report.judgments))
+    report.flags = ordered(pairing.settle(corpus, report.flags, report.judgments, raise_new=every))
 
 
 def _finish(store: Store, run_id: int, report: Report) -> None:

@@ -37,6 +37,9 @@ class Settings(BaseModel):
     concurrency: int = Field(4, description="parallel requests to a remote endpoint")
     slots: int = Field(4, ge=1, description="requests the embedded server decodes together, and the client sends it at once")
     poll: int = Field(0, ge=0, le=100, description="llama.cpp's busy-wait level between work (0 sleeps: a busy machine is not made worse)")
+    judge_pairs: Literal["flagged", "all"] = Field(
+        "flagged", description="'flagged': the model judges the pairs behind rule conflicts only; 'all': every "
+        "blocked pair, and contradictions it finds in words become flags")
     server_binary: Path | None = Field(None, description="a llama-server executable instead of the packaged one")
     temperature: float = 0.0
     seed: int = 0

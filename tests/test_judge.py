@@ -65,14 +65,14 @@ def folder(tmp_path):
     return folder
 
 
-def run_with(fake: FakeModel, folder, monkeypatch):
+def run_with(fake: FakeModel, folder, monkeypatch, judge_pairs="all"):
     @contextlib.contextmanager
     def fake_model(settings, store):
         yield fake, "fake"
 
     monkeypatch.setattr(pipeline, "model", fake_model)
     return pipeline.run(folder, Settings(base_url="http://127.0.0.1:9/v1", model="fake", progress=False,
-                                         db_path=folder.parent / "cache.sqlite"))
+                                         db_path=folder.parent / "cache.sqlite", judge_pairs=judge_pairs))
 
 
 def test_rules_alone_raise_the_count_conflict(folder):
@@ -112,6 +112,14 @@ def test_a_contradiction_in_words_becomes_a_conflict_flag_with_both_quotes_and_t
     assert {c.verdict for c in mayor} == {"contradicted"}
     markdown = report.to_markdown(result)
     assert markdown.index("## Flags") < markdown.index("## Claims by verdict") < markdown.index("### contradicted")
+
+
+def test_by_default_the_model_only_settles_rule_conflicts_and_raises_none_of_its_own(folder, monkeypatch):
+    result = run_with(FakeModel(relation=lambda a, b: "contradict"), folder, monkeypatch, judge_pairs="flagged")
+    assert not [f for f in result.flags if f.kind == "conflict"]
+    ruled = {frozenset(f.claims) for f in result.flags if f.kind == "quantity"}
+    assert ruled and {frozenset((j.a, j.b)) for j in result.judgments} == ruled
+    assert not [c for c in result.claims if "mayor" in c.quote and c.verdict == "contradicted"]
 
 
 def test_agreeing_articles_corroborate_each_other_but_a_copy_does_not(tmp_path, monkeypatch):
