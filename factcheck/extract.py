@@ -38,7 +38,7 @@ from .sentences import normalize
 
 PROMPT = ("extract_claims", 3)
 # Bump when the validators change: cached answers (and cached failures) are keyed on it.
-VALIDATORS_VERSION = "7"
+VALIDATORS_VERSION = "8"
 CLAIM_TEXT_CHARS = 200
 CLAIM_TEXT_SHARE = 0.6  # of its content words a claim text must share with the sentence, context and names
 
@@ -134,10 +134,21 @@ def keep_grounded(value: str, source: str, where: str, fallback: str | None = No
     """
     kept = _grounded_part(value, source)
     if kept:
-        return kept
+        return _with_written_noun(kept, _grounded_part(fallback, source) if fallback else "")
     if fallback:
         return _grounded_part(fallback, source) or fallback
     raise _ungrounded(value, source, where)
+
+
+def _with_written_noun(kept: str, written: str) -> str:
+    """What a number counts starts with the noun written after it: a model that answers
+    "deployed" for "4,000 troops deployed" gets "troops deployed". Applied twice, the same."""
+    words = re.findall(r"\S+", written)
+    have = set(content_words(kept))
+    if not words or not content_words(words[0]) or set(content_words(words[0])) <= have:
+        return kept
+    missing = [w for w in words if not set(content_words(w)) <= have]
+    return " ".join(missing + [kept])
 
 
 def _grounded_part(value: str, source: str) -> str:
