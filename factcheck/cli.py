@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="requests the embedded server decodes together (one batch; the client sends that many at once)")
     run.add_argument("--threads", type=int,
                      help="llama.cpp threads for the embedded server (default: one per core idle when it starts)")
+    run.add_argument("--select", choices=["model", "rules"], default="model",
+                     help="who picks the check-worthy sentences the model then extracts: the model labels every "
+                     "sentence (default), or the rules (numbers, dates, titles, attributions; one call less per sentence)")
     run.add_argument("--judge-pairs", choices=["flagged", "all"], default="flagged",
                      help="which claim pairs across articles the model judges: 'flagged' (default), those behind a "
                      "rule conflict, to settle whether they are about the same fact; 'all', every pair that shares a "
@@ -100,6 +103,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         model_path=args.model_path,
         server_binary=args.server_binary,
         judge_pairs=args.judge_pairs,
+        select=args.select,
         mode=args.mode,
         extractor=args.extractor,
         reference_files=args.reference,

@@ -106,7 +106,7 @@ def split(articles: list[Article], source: Path) -> list[Sentence]:
 
 def choose(anchored: list[Candidate], client, settings: Settings, usage: LLMUsage) -> list[Candidate]:
     """The check-worthy sentences: the model's label for each, or the rules' without a model."""
-    if client is None:
+    if client is None or settings.select == "rules":
         return select.chosen(anchored, select.rule_all(anchored))
     asked = [c for c in anchored if not c.sentence.duplicate_of and select.needs_model(c)]
     with _progress(settings, len(asked), "selecting", "sentences") as progress:

@@ -65,14 +65,15 @@ def folder(tmp_path):
     return folder
 
 
-def run_with(fake: FakeModel, folder, monkeypatch, judge_pairs="all"):
+def run_with(fake: FakeModel, folder, monkeypatch, judge_pairs="all", select="model"):
     @contextlib.contextmanager
     def fake_model(settings, store):
         yield fake, "fake"
 
     monkeypatch.setattr(pipeline, "model", fake_model)
     return pipeline.run(folder, Settings(base_url="http://127.0.0.1:9/v1", model="fake", progress=False,
-                                         db_path=folder.parent / "cache.sqlite", judge_pairs=judge_pairs))
+                                         db_path=folder.parent / "cache.sqlite", judge_pairs=judge_pairs,
+                                         select=select))
 
 
 def test_rules_alone_raise_the_count_conflict(folder):
@@ -120,6 +121,14 @@ def test_by_default_the_model_only_settles_rule_conflicts_and_raises_none_of_its
     ruled = {frozenset(f.claims) for f in result.flags if f.kind == "quantity"}
     assert ruled and {frozenset((j.a, j.b)) for j in result.judgments} == ruled
     assert not [c for c in result.claims if "mayor" in c.quote and c.verdict == "contradicted"]
+
+
+def test_with_rule_selection_the_model_only_extracts_what_the_rules_pick(folder, monkeypatch):
+    by_model, by_rules = FakeModel(), FakeModel()
+    run_with(by_model, folder, monkeypatch)
+    run_with(by_rules, folder, monkeypatch, select="rules")
+    assert by_model.requests["select"] and not by_rules.requests["select"]
+    assert 0 < len(by_rules.requests["extract"]) <= len(by_model.requests["extract"])
 
 
 def test_agreeing_articles_corroborate_each_other_but_a_copy_does_not(tmp_path, monkeypatch):
