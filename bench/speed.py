@@ -13,7 +13,7 @@ batched decode rates of this machine, so the figures compare within one hour; th
 - with --busy N, N other processes spin on a core each during a second cold run, and the ratio
   of that run's wall time to the quiet one is reported.
 
-    python bench/speed.py [--warm 5] [--busy 1] [--slots N] [--threads N]
+    python bench/speed.py [--warm 5] [--busy 1] [--slots N] [--threads N] [other `factcheck run` options]
 """
 
 from __future__ import annotations
@@ -69,8 +69,8 @@ def main() -> int:
     parser.add_argument("--busy", type=int, default=0, help="also a cold run with N spinning processes beside it")
     parser.add_argument("--slots", type=int, help="embedded server slots (default: the tool's)")
     parser.add_argument("--threads", type=int, help="llama.cpp threads (default: the tool's)")
-    args = parser.parse_args()
-    extra = [*(["--slots", str(args.slots)] if args.slots else []), *(["--threads", str(args.threads)] if args.threads else [])]
+    args, passed = parser.parse_known_args()
+    extra = [*passed, *(["--slots", str(args.slots)] if args.slots else []), *(["--threads", str(args.threads)] if args.threads else [])]
     cold_wall, usage, report, db, tmp = cold(extra)
     warm = [run(db, extra) for _ in range(args.warm)]
     tmp.cleanup()
