@@ -3,7 +3,8 @@
 A line of words drawn from the seed articles, with every full stop, question and exclamation
 mark taken out, is the worst case for pysbd (it is quadratic in the text it reads at once).
 Each size is split `--runs` times with pysbd's cache cleared between runs; the table gives the
-median. `--normal` times the seeds' own text repeated (paragraphs and punctuation kept) instead.
+median wall time, and the median CPU time of this process (less sensitive to other processes on
+a shared machine). `--normal` times the seeds' own text repeated (paragraphs and punctuation kept) instead.
 
     python bench/split_speed.py [--sizes 80000 160000 1000000 10000000] [--runs 3] [--normal]
 """
@@ -48,14 +49,16 @@ def repeated_seeds(size: int) -> str:
     return "\n\n".join(parts)[:size]
 
 
-def time_split(text: str, runs: int) -> tuple[float, int]:
-    times, count = [], 0
+def time_split(text: str, runs: int) -> tuple[float, float, int]:
+    """(median wall seconds, median CPU seconds, number of sentences)."""
+    wall, cpu, count = [], [], 0
     for _ in range(runs):
         sentences._segment.cache_clear()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         count = len(sentences.split_article(Article(id="a", path="a", text=text)))
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), count
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return statistics.median(wall), statistics.median(cpu), count
 
 
 def main() -> None:
@@ -64,13 +67,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--normal", action="store_true", help="the seeds' text repeated instead of one unpunctuated line")
     args = parser.parse_args()
-    print("| text | characters | sentences | median time | MB/s |")
-    print("|---|---:|---:|---:|---:|")
+    print("| text | characters | sentences | median wall time | median CPU time | MB/s (CPU) |")
+    print("|---|---:|---:|---:|---:|---:|")
     for size in args.sizes:
         text = repeated_seeds(size) if args.normal else unpunctuated_line(size)
-        seconds, count = time_split(text, args.runs)
+        wall, cpu, count = time_split(text, args.runs)
         kind = "seed articles repeated" if args.normal else "one line, no . ? !"
-        print(f"| {kind} | {len(text):,} | {count:,} | {seconds:.2f} s | {len(text) / seconds / 1e6:.2f} |", flush=True)
+        print(f"| {kind} | {len(text):,} | {count:,} | {wall:.2f} s | {cpu:.2f} s | {len(text) / cpu / 1e6:.2f} |",
+              flush=True)
 
 
 if __name__ == "__main__":
