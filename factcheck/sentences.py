@@ -48,7 +48,7 @@ def flat(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _segmenter() -> pysbd.Segmenter:
-    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+    return pysbd.Segmenter(language="en", clean=False)
 
 
 def split_article(article: Article) -> list[Sentence]:
@@ -156,14 +156,20 @@ def _window_end(block: str, pos: int) -> int:
 
 @lru_cache(maxsize=4096)  # repeated paragraphs (boilerplate, pasted copies) are split once
 def _segment(text: str) -> tuple[tuple[int, int], ...]:
-    """pysbd's sentences of `text` as (start, end), without surrounding spaces or bare punctuation."""
-    found = []
-    for piece in _segmenter().segment(text):
-        sentence = piece.sent
-        lead = len(sentence) - len(sentence.lstrip())
-        trail = len(sentence.rstrip())
-        if trail > lead and WORD.search(sentence):
-            found.append((piece.start + lead, piece.start + trail))
+    """pysbd's sentences of `text` as (start, end), without surrounding spaces or bare punctuation.
+
+    Each sentence is looked up in `text` from where the previous one ended (pysbd's own
+    `char_span` compiles a pattern per sentence and searches from the start of the text).
+    """
+    found, pos = [], 0
+    for sentence in _segmenter().processor(text).process():
+        sentence = sentence.strip()
+        start = text.find(sentence, pos) if sentence else -1
+        if start < 0:
+            continue
+        pos = start + len(sentence)
+        if WORD.search(sentence):
+            found.append((start, pos))
     return tuple(found)
 
 

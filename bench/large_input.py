@@ -1,0 +1,144 @@
+"""Throughput and peak memory of `factcheck run FILE --extractor rules` on one large article.
+
+The article is written from real news text: the seed articles and, when `../shared/eval` is
+there, the articles of the news clusters, paragraph by paragraph in a shuffled order with every
+digit redrawn, so most sentences differ from each other (verbatim repeats of sentences without
+digits stay, as in real copy). `--repeats` writes the same text over and over instead (every
+paragraph an exact repeat). Each size runs the command line in a child process: wall time, CPU
+time and peak resident memory (from the kernel's accounting of that child).
+
+`--stages` times each stage in this process instead (loading, splitting, duplicates, selection,
+claims, checks, report), and `--profile` prints cProfile's top functions: where the time goes.
+
+    python bench/large_input.py [--sizes 1 5 25 50] [--repeats] [--stages] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+CLUSTERS = ROOT.parent / "shared" / "eval" / "news_clusters_dev.jsonl"
+MB = 1_000_000
+
+
+def source_paragraphs() -> list[str]:
+    paragraphs = [p.strip() for f in sorted(SEEDS.glob("*.txt")) for p in f.read_text(encoding="utf-8").split("\n\n")]
+    if CLUSTERS.exists():
+        for line in CLUSTERS.read_text(encoding="utf-8").splitlines():
+            paragraphs += [a["text"].strip() for a in json.loads(line)["articles"]]
+    return [p for p in paragraphs if p]
+
+
+def article(size: int, repeats: bool, seed: int = 0) -> str:
+    """About `size` characters of news paragraphs separated by blank lines."""
+    rng = random.Random(seed)
+    paragraphs = source_paragraphs()
+    parts, length = [], 0
+    while length < size:
+        if repeats:
+            paragraph = paragraphs[len(parts) % len(paragraphs)]
+        else:
+            paragraph = re.sub(r"\d", lambda m: str(rng.randint(0, 9)), rng.choice(paragraphs))
+        parts.append(paragraph)
+        length += len(paragraph) + 2
+    return "\n\n".join(parts)
+
+
+def run_cli(path: Path, out: Path) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak RSS in MB) of one `factcheck run` in a child process."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "factcheck.cli", "run", str(path), "--extractor", "rules", "--quiet",
+               "-o", str(out)]
+    start = time.perf_counter()
+    child = subprocess.Popen(command, env=env, cwd=ROOT)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"factcheck run failed on {path} (status {status})")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def stages(path: Path) -> dict[str, float]:
+    """Seconds per stage, in this process."""
+    sys.path.insert(0, str(ROOT))
+    from factcheck import candidates, report, resolve
+    from factcheck import sentences as split
+    from factcheck.articles import load_folder
+    from factcheck.checks import CHECKS, Corpus
+    from factcheck.checks.quantities import quantity_rows
+    from factcheck.extract import rule_claims
+    from factcheck.pipeline import _assemble
+    from factcheck.reference import load_table
+
+    times: dict[str, float] = {}
+
+    def timed(name, fn, *args):
+        start = time.perf_counter()
+        result = fn(*args)
+        times[name] = time.perf_counter() - start
+        return result
+
+    articles, skipped = timed("load", load_folder, path)
+    found = timed("split", lambda: [s for a in articles for s in split.split_article(a)])
+    found = timed("duplicates", split.mark_duplicates, found)
+    chosen = timed("select", candidates.select, found)
+    claims = timed("claims", lambda: [rule_claims(c) for c in chosen])
+    result = _assemble(path, "rules", articles, skipped, found, chosen, claims)
+    dates = timed("article dates", lambda: {a.id: resolve.article_date(a) for a in articles})
+    corpus = Corpus(result.articles, result.sentences, result.candidates, result.claims, dates, load_table())
+    flags = []
+    for check in CHECKS:
+        flags += timed(f"check {check.__name__}", check, corpus)
+    result.flags, result.article_dates = flags, list(dates.values())
+    result.quantities = timed("quantity rows", quantity_rows, corpus)
+    result.entities = timed("entities", resolve.entities, result.candidates, corpus.table)
+    timed("markdown", report.to_markdown, result)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=float, nargs="+", default=[1, 5, 25, 50], help="article sizes in MB")
+    parser.add_argument("--repeats", action="store_true", help="the same paragraphs repeated verbatim")
+    parser.add_argument("--stages", action="store_true", help="time each stage in this process")
+    parser.add_argument("--profile", action="store_true", help="cProfile's top functions, in this process")
+    args = parser.parse_args()
+    kind = "exact repeats" if args.repeats else "shuffled, digits redrawn"
+    if not args.stages and not args.profile:
+        print("| article | MB | wall | CPU | MB/s (wall) | MB/s (CPU) | peak RSS |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory() as folder:
+        for size in args.sizes:
+            path = Path(folder) / f"article-{size:g}mb.txt"
+            text = article(int(size * MB), args.repeats)
+            path.write_text(text, encoding="utf-8")
+            megabytes = len(text.encode()) / MB
+            if args.profile:
+                profiler = cProfile.Profile()
+                profiler.runcall(stages, path)
+                pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+            elif args.stages:
+                times = stages(path)
+                print(f"{megabytes:.1f} MB ({kind}): " + ", ".join(f"{k} {v:.2f}s" for k, v in times.items()), flush=True)
+            else:
+                wall, cpu, rss = run_cli(path, Path(folder) / "report.md")
+                print(f"| {kind} | {megabytes:.1f} | {wall:.1f} s | {cpu:.1f} s | {megabytes / wall:.2f} "
+                      f"| {megabytes / cpu:.2f} | {rss:,.0f} MB |", flush=True)
+            path.unlink()
+
+
+if __name__ == "__main__":
+    main()
