@@ -235,11 +235,14 @@ def _articles(report: Report) -> str:
     for claim in report.claims:
         claims_by_sentence[(claim.article_id, claim.sentence_index)].append(claim)
     failed = {(m.article_id, m.sentence_index) for m in report.not_extracted}
+    candidates_of: dict[str, list] = defaultdict(list)
+    for candidate in report.candidates:
+        candidates_of[candidate.sentence.article_id].append(candidate)
     sections = ["## All claims, by article"]
     for article in report.articles:
         meta = ", ".join(filter(None, [article.title, article.outlet, article.date]))
         sections.append(f"### {md_text(article.id)}" + (f" ({md_text(meta)})" if meta else ""))
-        for candidate in (c for c in report.candidates if c.sentence.article_id == article.id):
+        for candidate in candidates_of[article.id]:
             s = candidate.sentence
             key = (s.article_id, s.index)
             head = f"**line {s.line}, chars {s.start}-{s.end}** ({', '.join(candidate.reasons)})"
