@@ -109,3 +109,42 @@ def test_title_pairs_between_articles_name_the_first_mention_with_a_partner():
     first_prime_minister = big.index("Malian Prime Minister")
     assert [(loc.article_id, loc.start) for loc in flag.locations] == [("0.txt", first_prime_minister), ("1.txt", 4)]
     assert "called Prime Minister in one article and President in another" in flag.reason
+
+
+def test_line_numbers_of_many_flags_in_a_large_article_are_found_without_rescanning():
+    text = "The troops left Gao.\n" * 200_000  # 4.2 MB, 200,000 lines
+    corpus = Corpus([Article(id="a.txt", path="a.txt", text=text, header_lines=2)], [], [], [], {}, load_table())
+    offsets = range(0, len(text), len(text) // 20_000)
+    start = time.process_time()
+    lines = [corpus.line_of("a.txt", offset) for offset in offsets]
+    assert time.process_time() - start < 1.0  # counting line breaks from the start each time took about 15 s
+    assert lines == [offset // len("The troops left Gao.\n") + 3 for offset in offsets]
+
+
+def test_the_report_walks_the_candidates_once_whatever_the_number_of_articles():
+    from factcheck import report as report_module
+    from factcheck.models import Report
+
+    texts = [f"The {n} troops left Gao on Tuesday." for n in range(200)]
+    corpus = corpus_of(*texts)
+    result = Report(source="x", model="rules", articles=corpus.articles, sentences=corpus.sentences,
+                    claims=corpus.claims)
+    result.candidates = CountingList(corpus.candidates)
+    CountingList.walks = 0
+    markdown = report_module.to_markdown(result)
+    assert CountingList.walks <= 3  # it was walked once per article
+    assert markdown.count("> The ") == 200
+
+
+def test_people_are_matched_with_names_sharing_a_first_or_last_word_only(monkeypatch):
+    from factcheck import resolve
+
+    calls = []
+    real = resolve.is_part_of
+    monkeypatch.setattr(resolve, "is_part_of", lambda part, whole: calls.append(1) or real(part, whole))
+    letters = [chr(97 + n % 26) + chr(97 + n // 26) for n in range(600)]
+    text = " ".join(f"General Abc{pair} Qrs{pair[::-1]} spoke." for pair in letters)
+    found = resolve.entities(corpus_of(text + " General Keita spoke. President Ibrahim Boubacar Keita spoke.").candidates)
+    assert len(calls) <= 4 * len(found)  # every pair of 600 names was tried: 360,000 calls
+    keita = next(e for e in found if e.name == "Ibrahim Boubacar Keita")
+    assert keita.variants == ["Ibrahim Boubacar Keita", "Keita"]
