@@ -272,17 +272,19 @@ def _claims_table(claims: list[Claim]) -> str:
 # ---- escaping: input text shows as written and adds no structure --------------------------------
 
 # Characters that open an inline construct (code, emphasis, link or image, HTML, entity,
-# strikethrough), end a table cell, or close a heading.
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&])")
+# strikethrough) or close a heading; in a table cell, the pipe that ends a cell too.
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#~&])")
+IN_TABLE = re.compile(r"([\\`*_\[\]<>#~&|])")
 # At the start of a line: a list item, a numbered item, a setext underline or thematic break.
 BLOCK_START = re.compile(r"^(?:([-+=])|(\d{1,9})([.)]))")
 
 
-def md_text(text: str, line_start: bool = False) -> str:
+def md_text(text: str, line_start: bool = False, in_table: bool = False) -> str:
     """`text` as Markdown inline text that reads as written: line breaks become spaces and every
     character that could open a Markdown or HTML construct is backslash-escaped. With
-    `line_start`, also what would open a block at the start of a line (list item, rule)."""
-    text = MARKDOWN_SPECIAL.sub(r"\\\1", flat(text))
+    `line_start`, also what would open a block at the start of a line (list item, rule); with
+    `in_table`, pipes."""
+    text = (IN_TABLE if in_table else MARKDOWN_SPECIAL).sub(r"\\\1", flat(text))
     if line_start:
         text = BLOCK_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}",
                               text.lstrip())
@@ -301,7 +303,7 @@ def md_code(text: str, in_table: bool = False) -> str:
 
 
 def _cell(text: str) -> str:
-    return md_text(text)
+    return md_text(text, in_table=True)
 
 
 def _one_line(text: str) -> str:
