@@ -8,7 +8,8 @@ paragraph an exact repeat). Each size runs the command line in a child process: 
 time and peak resident memory (from the kernel's accounting of that child).
 
 `--stages` times each stage in this process instead (loading, splitting, duplicates, selection,
-claims, checks, report), and `--profile` prints cProfile's top functions: where the time goes.
+claims, article dates, each check, file offsets, storing the run, report), and `--profile`
+prints cProfile's top functions: where the time goes. Runs are stored in a temporary database.
 
     python bench/large_input.py [--sizes 1 5 25 50] [--repeats] [--stages] [--profile]
 """
@@ -61,7 +62,7 @@ def run_cli(path: Path, out: Path) -> tuple[float, float, float]:
     """(wall seconds, CPU seconds, peak RSS in MB) of one `factcheck run` in a child process."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "factcheck.cli", "run", str(path), "--extractor", "rules", "--quiet",
-               "-o", str(out)]
+               "-o", str(out), "--db", str(out.with_suffix(".sqlite"))]
     start = time.perf_counter()
     child = subprocess.Popen(command, env=env, cwd=ROOT)
     _, status, usage = os.wait4(child.pid, 0)
@@ -71,17 +72,18 @@ def run_cli(path: Path, out: Path) -> tuple[float, float, float]:
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def stages(path: Path) -> dict[str, float]:
-    """CPU seconds per stage, in this process."""
+def stages(path: Path, database: Path) -> dict[str, float]:
+    """CPU seconds per stage of `pipeline.run` (rules extractor), in this process."""
     sys.path.insert(0, str(ROOT))
-    from factcheck import candidates, report, resolve
+    from factcheck import candidates, pipeline, report, resolve
     from factcheck import sentences as split
     from factcheck.articles import load_folder
     from factcheck.checks import CHECKS, Corpus
     from factcheck.checks.quantities import quantity_rows
     from factcheck.extract import rule_claims
-    from factcheck.pipeline import _assemble
+    from factcheck.file_offsets import to_file
     from factcheck.reference import load_table
+    from factcheck.store import Store
 
     times: dict[str, float] = {}
 
@@ -94,17 +96,23 @@ def stages(path: Path) -> dict[str, float]:
     articles, skipped = timed("load", load_folder, path)
     found = timed("split", lambda: [s for a in articles for s in split.split_article(a)])
     found = timed("duplicates", split.mark_duplicates, found)
-    chosen = timed("select", candidates.select, found)
+    table = load_table()
+    chosen = timed("select", candidates.select, found, tuple(table.role_words()))
     claims = timed("claims", lambda: [rule_claims(c) for c in chosen])
-    result = _assemble(path, "rules", articles, skipped, found, chosen, claims)
-    dates = timed("article dates", lambda: {a.id: resolve.article_date(a) for a in articles})
-    corpus = Corpus(result.articles, result.sentences, result.candidates, result.claims, dates, load_table())
+    result = pipeline._assemble(path, pipeline.RULES_MODEL, articles, skipped, found, chosen, claims)
+    of_article = {a.id: [c for c in chosen if c.sentence.article_id == a.id] for a in articles}
+    dates = timed("article dates", lambda: {a.id: resolve.article_date(a, of_article[a.id], table) for a in articles})
+    corpus = Corpus(result.articles, result.sentences, result.candidates, result.claims, dates, table)
     flags = []
     for check in CHECKS:
-        flags += timed(f"check {check.__name__}", check, corpus)
+        flags += timed(check.__name__.replace("check_", "check "), check, corpus)
     result.flags, result.article_dates = flags, list(dates.values())
     result.quantities = timed("quantity rows", quantity_rows, corpus)
-    result.entities = timed("entities", resolve.entities, result.candidates, corpus.table)
+    result.entities = timed("entities", resolve.entities, result.candidates, table)
+    timed("file offsets", to_file, result)
+    store = Store(database)
+    timed("store", lambda: pipeline._finish(store, store.start_run(str(path), result.model), result))
+    store.close()
     timed("markdown", report.to_markdown, result)
     return times
 
@@ -126,12 +134,13 @@ def main() -> None:
             text = article(int(size * MB), args.repeats)
             path.write_text(text, encoding="utf-8")
             megabytes = len(text.encode()) / MB
+            database = Path(folder) / f"stages-{size:g}.sqlite"
             if args.profile:
                 profiler = cProfile.Profile()
-                profiler.runcall(stages, path)
+                profiler.runcall(stages, path, database)
                 pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
             elif args.stages:
-                times = stages(path)
+                times = stages(path, database)
                 print(f"{megabytes:.1f} MB ({kind}): " + ", ".join(f"{k} {v:.2f}s" for k, v in times.items()), flush=True)
             else:
                 wall, cpu, rss = run_cli(path, Path(folder) / "report.md")
