@@ -134,7 +134,7 @@ def _verdicts(report: Report) -> str:
                 "| article | line | claim | figure, date or title | evidence |", "|---|---:|---|---|---|"]
         for c in claims:
             evidence = "; ".join(_clip(e, 200) for e in c.verdict_evidence)
-            rows.append(f"| `{c.article_id}` | {c.line} | {_cell(_clip(c.claim_text or c.quote, 200))} "
+            rows.append(f"| {md_code(c.article_id, in_table=True)} | {c.line} | {_cell(_clip(c.claim_text or c.quote, 200))} "
                         f"| {_cell(_fact(c))} | {_cell(evidence)} |")
         sections.append("\n".join(rows))
     return "\n\n".join(sections)
@@ -271,12 +271,15 @@ def _claims_table(claims: list[Claim]) -> str:
 
 # ---- escaping: input text shows as written and adds no structure --------------------------------
 
-# Characters that open an inline construct (code, emphasis, link or image, HTML, entity,
-# strikethrough) or close a heading; in a table cell, the pipe that ends a cell too.
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#~&])")
-IN_TABLE = re.compile(r"([\\`*_\[\]<>#~&|])")
-# At the start of a line: a list item, a numbered item, a setext underline or thematic break.
-BLOCK_START = re.compile(r"^(?:([-+=])|(\d{1,9})([.)]))")
+# Characters that open an inline construct (code, emphasis, HTML or autolink, entity,
+# strikethrough) or close a heading, and a "]" that would end a link's or image's text ("](" or
+# "]["); in a table cell, the pipe that ends a cell too. "[" alone links nothing: the report has
+# no link definitions, and none can be made (a "[" that starts a line is escaped).
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_<>#~&]|\](?=[(\[]))")
+IN_TABLE = re.compile(r"([\\`*_<>#~&|]|\](?=[(\[]))")
+# At the start of a line: a list item, a numbered item, a setext underline or thematic break, a
+# link definition.
+BLOCK_START = re.compile(r"^(?:([-+=\[])|(\d{1,9})([.)]))")
 
 
 def md_text(text: str, line_start: bool = False, in_table: bool = False) -> str:
