@@ -90,6 +90,7 @@ def run(source: Path, settings: Settings) -> Report:
             check_corpus(report, corpus)
             judge(report, corpus, client, settings)
             report.claims = verdicts.assign(corpus, report.flags, report.judgments)
+        del sentences, anchored, chosen, extractions, corpus  # to_file replaces what the report holds: one copy at a time
         to_file(report)
         _finish(store, run_id, report)
     finally:

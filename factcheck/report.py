@@ -2,14 +2,21 @@
 
 The output depends only on the input and the model's answers (no timings, no cache counts),
 so a rerun of the same folder prints the same report.
+
+Every string that comes from the input (article text, quotes, file names, metadata, the
+model's answers, reviewers' notes, reasons and evidence built from them) goes through `md_text`
+or `md_code`, so it shows as written and cannot add a heading, a list, a table row, a link, an
+image or raw HTML.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 
 from .models import Claim, Decision, Flag, Report
+from .sentences import flat
 
 REPORT_EXCLUDE = {"usage": True, "decisions": True}
 
@@ -54,8 +61,8 @@ def _header(report: Report) -> str:
     ]
     table = "\n".join(f"| {name} | {value} |" for name, value in rows)
     return (
-        f"# Fact-check report: {report.source}\n\n"
-        f"Claims extracted by `{report.model}`. Every quote is exact; `line` and `chars` point into the file "
+        f"# Fact-check report: {md_text(report.source)}\n\n"
+        f"Claims extracted by {md_code(report.model)}. Every quote is exact; `line` and `chars` point into the file "
         f"(characters counted from the start of the file, front matter included; line breaks in quotes are "
         f"shown as spaces).\n\n"
         f"| | count |\n|---|---:|\n{table}"
@@ -84,10 +91,11 @@ def _dismissed(report: Report) -> str:
 
 def _flag_block(n: int, flag: Flag, decision: Decision | None) -> str:
     mark = " (confirmed)" if decision and decision.status == "confirmed" else ""
-    lines = [f"### {n}. {flag.severity.upper()} {flag.kind}{mark}: {flag.reason}", f"id `{flag.id}`", ""]
+    lines = [f"### {n}. {flag.severity.upper()} {flag.kind}{mark}: {md_text(flag.reason)}", f"id {md_code(flag.id)}", ""]
     for loc in flag.locations:
-        lines.append(f"- `{loc.article_id}` line {loc.line}, chars {loc.start}-{loc.end}: \"{_clip(_one_line(loc.quote), 400)}\"")
-    lines += [f"- evidence: {_clip(e, 400)}" for e in flag.evidence]
+        lines.append(f"- {md_code(loc.article_id)} line {loc.line}, chars {loc.start}-{loc.end}: "
+                     f"\"{md_text(_clip(_one_line(loc.quote), 400))}\"")
+    lines += [f"- evidence: {md_text(_clip(e, 400))}" for e in flag.evidence]
     if decision:
         lines += _decision_lines(decision)
     return "\n".join(lines)
@@ -97,11 +105,11 @@ def _decision_lines(decision: Decision) -> list[str]:
     day = decision.updated[:10]
     lines = []
     if decision.status == "confirmed":
-        lines.append(f"- **confirmed** by a reviewer ({day})")
+        lines.append(f"- **confirmed** by a reviewer ({md_text(day)})")
     elif decision.status == "dismissed":
-        lines.append(f"- **dismissed** by a reviewer ({day}): {decision.reason}")
+        lines.append(f"- **dismissed** by a reviewer ({md_text(day)}): {md_text(str(decision.reason))}")
     if decision.note:
-        lines.append(f"- reviewer's note: {decision.note}")
+        lines.append(f"- reviewer's note: {md_text(decision.note)}")
     return lines
 
 
@@ -126,7 +134,7 @@ def _verdicts(report: Report) -> str:
                 "| article | line | claim | figure, date or title | evidence |", "|---|---:|---|---|---|"]
         for c in claims:
             evidence = "; ".join(_clip(e, 200) for e in c.verdict_evidence)
-            rows.append(f"| `{c.article_id}` | {c.line} | {_cell(_clip(c.claim_text or c.quote, 200))} "
+            rows.append(f"| {md_code(c.article_id, in_table=True)} | {c.line} | {_cell(_clip(c.claim_text or c.quote, 200))} "
                         f"| {_cell(_fact(c))} | {_cell(evidence)} |")
         sections.append("\n".join(rows))
     return "\n\n".join(sections)
@@ -148,13 +156,13 @@ def _dates(report: Report) -> str:
     rows = ["| article | date | basis |", "|---|---|---|"]
     for d in report.article_dates:
         when = d.day or _window(d.earliest, d.latest)
-        rows.append(f"| `{d.article_id}` | {when} | {_cell(d.basis)} |")
+        rows.append(f"| {md_code(d.article_id, in_table=True)} | {_cell(when)} | {_cell(d.basis)} |")
     return "## Article dates\n\n" + "\n".join(rows) + _encodings(report)
 
 
 def _encodings(report: Report) -> str:
     """The articles not read as UTF-8, so a reviewer knows how their characters were taken."""
-    other = [f"- `{a.id}`: {a.encoding}" for a in report.articles if a.encoding != "utf-8"]
+    other = [f"- {md_code(a.id)}: {md_text(a.encoding)}" for a in report.articles if a.encoding != "utf-8"]
     return "\n\nRead in another encoding than UTF-8:\n\n" + "\n".join(other) if other else ""
 
 
@@ -172,11 +180,12 @@ def _quantities(report: Report) -> str:
                 "only when two articles count the same kind for the same event."]
     families = sorted({q.kind.split(":")[0] for q in report.quantities})
     for family in families:  # 'killed', 'killed: civilians', 'killed: fighters' share one table
-        rows = [f"**{family}**", "", "| article | line | number | interval | counts | kind | time | quote |",
+        rows = [f"**{md_text(family)}**", "", "| article | line | number | interval | counts | kind | time | quote |",
                 "|---|---:|---|---|---|---|---|---|"]
         for q in (q for q in report.quantities if q.kind.split(":")[0] == family):
-            rows.append(f"| `{q.article_id}` | {q.line} | {q.text} | {_interval(q.low, q.high, q.hedge)} "
-                        f"| {_cell(q.unit or '')} | {q.kind} | {_cell(q.time)} | {_cell(_clip(q.quote, 160))} |")
+            rows.append(f"| {md_code(q.article_id, in_table=True)} | {q.line} | {_cell(q.text)} "
+                        f"| {_interval(q.low, q.high, q.hedge)} | {_cell(q.unit or '')} | {_cell(q.kind)} "
+                        f"| {_cell(q.time)} | {_cell(_clip(q.quote, 160))} |")
         sections.append("\n".join(rows))
     return "\n\n".join(sections)
 
@@ -198,15 +207,15 @@ def _entities(report: Report) -> str:
         return ""
     rows = ["| person | written as | titles given | articles |", "|---|---|---|---|"]
     for e in report.entities:
-        rows.append(f"| {e.name} | {'; '.join(e.variants)} | {'; '.join(e.roles)} | "
-                    f"{', '.join(f'`{a}`' for a in e.articles)} |")
+        rows.append(f"| {_cell(e.name)} | {_cell('; '.join(e.variants))} | {_cell('; '.join(e.roles))} | "
+                    f"{', '.join(md_code(a, in_table=True) for a in e.articles)} |")
     return "## People and their name variants\n\n" + "\n".join(rows)
 
 
 def _skipped(report: Report) -> str:
     if not report.skipped:
         return ""
-    lines = [f"- `{s.path}`: {s.reason}" for s in report.skipped]
+    lines = [f"- {md_code(s.path)}: {md_text(s.reason)}" for s in report.skipped]
     return "## Files skipped\n\n" + "\n".join(lines)
 
 
@@ -214,7 +223,8 @@ def _not_extracted(report: Report) -> str:
     if not report.not_extracted:
         return ""
     lines = [
-        f"- `{m.article_id}` line {m.line}: \"{_clip(m.quote)}\"  \n  reason: {m.reason}" for m in report.not_extracted
+        f"- {md_code(m.article_id)} line {m.line}: \"{md_text(_clip(m.quote))}\"  \n  reason: {md_text(m.reason)}"
+        for m in report.not_extracted
     ]
     return "## Not extracted\n\nThese check-worthy sentences have no claims: the model's answer failed validation " \
            "or the request failed. Check them by hand.\n\n" + "\n".join(lines)
@@ -225,17 +235,20 @@ def _articles(report: Report) -> str:
     for claim in report.claims:
         claims_by_sentence[(claim.article_id, claim.sentence_index)].append(claim)
     failed = {(m.article_id, m.sentence_index) for m in report.not_extracted}
+    candidates_of: dict[str, list] = defaultdict(list)
+    for candidate in report.candidates:
+        candidates_of[candidate.sentence.article_id].append(candidate)
     sections = ["## All claims, by article"]
     for article in report.articles:
         meta = ", ".join(filter(None, [article.title, article.outlet, article.date]))
-        sections.append(f"### {article.id}" + (f" ({meta})" if meta else ""))
-        for candidate in (c for c in report.candidates if c.sentence.article_id == article.id):
+        sections.append(f"### {md_text(article.id)}" + (f" ({md_text(meta)})" if meta else ""))
+        for candidate in candidates_of[article.id]:
             s = candidate.sentence
             key = (s.article_id, s.index)
             head = f"**line {s.line}, chars {s.start}-{s.end}** ({', '.join(candidate.reasons)})"
             if s.duplicate_of:
-                head += f", repeats `{s.duplicate_of}` verbatim"
-            block = [head, f"> {s.text}"]
+                head += f", repeats {md_code(s.duplicate_of)} verbatim"
+            block = [head, f"> {md_text(s.text, line_start=True)}"]
             if key in failed:
                 block.append("_not extracted_")
             elif claims_by_sentence[key]:
@@ -256,8 +269,44 @@ def _claims_table(claims: list[Claim]) -> str:
     return "\n".join(rows)
 
 
+# ---- escaping: input text shows as written and adds no structure --------------------------------
+
+# Characters that open an inline construct (code, emphasis, HTML or autolink, entity,
+# strikethrough) or close a heading, and a "]" that would end a link's or image's text ("](" or
+# "]["); in a table cell, the pipe that ends a cell too. "[" alone links nothing: the report has
+# no link definitions, and none can be made (a "[" that starts a line is escaped).
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_<>#~&]|\](?=[(\[]))")
+IN_TABLE = re.compile(r"([\\`*_<>#~&|]|\](?=[(\[]))")
+# At the start of a line: a list item, a numbered item, a setext underline or thematic break, a
+# link definition.
+BLOCK_START = re.compile(r"^(?:([-+=\[])|(\d{1,9})([.)]))")
+
+
+def md_text(text: str, line_start: bool = False, in_table: bool = False) -> str:
+    """`text` as Markdown inline text that reads as written: line breaks become spaces and every
+    character that could open a Markdown or HTML construct is backslash-escaped. With
+    `line_start`, also what would open a block at the start of a line (list item, rule); with
+    `in_table`, pipes."""
+    text = (IN_TABLE if in_table else MARKDOWN_SPECIAL).sub(r"\\\1", flat(text))
+    if line_start:
+        text = BLOCK_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}",
+                              text.lstrip())
+    return text
+
+
+def md_code(text: str, in_table: bool = False) -> str:
+    """`text` as a code span: fenced with more backticks than it holds, on one line; in a table
+    cell, pipes are escaped (tables split cells before reading code spans)."""
+    text = flat(text)
+    if in_table:
+        text = text.replace("|", "\\|")
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text[:1] in ("`", " ") or text[-1:] in ("`", " ") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return md_text(text, in_table=True)
 
 
 def _one_line(text: str) -> str:

@@ -259,9 +259,17 @@ def entities(candidates: list[Candidate], table: OfficeTable | None = None) -> l
     """People named in the articles, each with every form of their name and every title given."""
     mentions = [p for c in candidates for p in c.people]
     names = sorted({m.name for m in mentions}, key=lambda n: (-len(name_tokens(n)), n))
+    by_end: dict[str, set[str]] = defaultdict(set)  # a whole shares its first or last word with its parts
+    for name in names:
+        tokens = name_tokens(name)
+        if tokens:
+            by_end[tokens[0]].add(name)
+            by_end[tokens[-1]].add(name)
     canonical: dict[str, str] = {}
     for name in names:
-        canonical[name] = _canonical(name, [n for n in names if n != name], table)
+        tokens = name_tokens(name)
+        others = by_end[tokens[0]] | by_end[tokens[-1]] if tokens else set()
+        canonical[name] = _canonical(name, [n for n in others if n != name], table)
     grouped: dict[str, dict] = defaultdict(lambda: {"variants": set(), "articles": set(), "roles": set()})
     for candidate in candidates:
         for person in candidate.people:

@@ -269,3 +269,13 @@ def test_the_same_happening_on_days_that_cannot_both_be_right():
     b_later = b.replace("Monday", "Thursday")
     claims[1] = statement("1.txt", "Malian and French officials", "announced the operation", "on Thursday", b_later)
     assert check_dates(corpus_of(a, b_later, dates=("2013-11-08", "2013-11-09"), claims=claims)) == []  # both 7 Nov
+
+
+def test_a_title_and_name_wrapped_over_two_lines_are_still_checked():
+    text = ("As al-Qaeda linked rebels continue to be pushed further to the border, French Prime Minister\n"
+            "Francois Hollande has said he is sure that the operation is ending.")
+    [flag] = check_titles(corpus_of(text))
+    start = text.index("French Prime")
+    assert flag.kind == "title" and flag.locations[0].start == start
+    assert flag.locations[0].end == start + len("French Prime Minister\nFrancois Hollande")
+    assert flag.locations[0].line == 1

@@ -42,8 +42,9 @@ def check_figures(corpus: Corpus) -> list[Flag]:
         for claim in claims:
             by_article[claim.article_id].append(claim)
         dated = sorted(((day, c) for c in claims if (day := _day(corpus, c))), key=lambda pair: pair[0])
-        for i, (day_a, a) in enumerate(dated):  # only articles within the window: near-linear
-            for day_b, b in dated[i + 1:]:
+        other = _next_other_article(dated)
+        for i, (day_a, a) in enumerate(dated):  # only other articles within the window: near-linear
+            for day_b, b in (dated[j] for j in range(other[i], len(dated))):
                 if (day_b - day_a).days > SAME_EVENT_DAYS:
                     break
                 pair = (*sorted((a.article_id, b.article_id)), unit)  # one flag per measure and pair of articles
@@ -54,6 +55,16 @@ def check_figures(corpus: Corpus) -> list[Flag]:
                     seen.add(pair)
                     flags.append(_flag(corpus, a, b, name, unit))
     return flags
+
+
+def _next_other_article(dated: list[tuple[dt.date, Claim]]) -> list[int]:
+    """For each place, the next place holding another article's claim (an article's claims are
+    next to each other: one day per article, and the sort is stable)."""
+    following = [len(dated)] * len(dated)
+    for i in range(len(dated) - 2, -1, -1):
+        same = dated[i + 1][1].article_id == dated[i][1].article_id
+        following[i] = following[i + 1] if same else i + 1
+    return following
 
 
 def _day(corpus: Corpus, claim: Claim) -> dt.date | None:

@@ -35,7 +35,7 @@ def _partial_names(corpus: Corpus) -> list[Flag]:
         if tokens:
             by_end[tokens[0]].add(name)
             by_end[tokens[-1]].add(name)
-    flags = []
+    flags, named = [], _first_named(corpus)
     for sentence, person in mentions:
         tokens = name_tokens(person.name)
         if len(tokens) < 2:
@@ -47,7 +47,7 @@ def _partial_names(corpus: Corpus) -> list[Flag]:
         if len(wholes) != 1:
             continue
         whole = next(iter(wholes.values()))
-        evidence = [_where_named(corpus, whole)]
+        evidence = [named.get(whole) or _in_table(corpus, whole)]
         flags.append(make_flag(
             "name", "medium", [location(corpus, sentence.article_id, person.start, person.end)], evidence,
             f"\"{person.name}\" gives only part of the name {whole}.",
@@ -55,11 +55,17 @@ def _partial_names(corpus: Corpus) -> list[Flag]:
     return flags
 
 
-def _where_named(corpus: Corpus, name: str) -> str:
+def _first_named(corpus: Corpus) -> dict[str, str]:
+    """Where each name is first given, as evidence: one pass over the candidates."""
+    named: dict[str, str] = {}
     for candidate in corpus.candidates:
         for person in candidate.people:
-            if person.name == name:
-                return f"{candidate.sentence.article_id} line {candidate.sentence.line}: \"{person.text}\""
+            if person.name not in named:
+                named[person.name] = f"{candidate.sentence.article_id} line {candidate.sentence.line}: \"{person.text}\""
+    return named
+
+
+def _in_table(corpus: Corpus, name: str) -> str:
     rows = [t for t in corpus.table.terms if t.person == name]
     return f"reference: {rows[0].describe()}" if rows else name
 
@@ -104,9 +110,12 @@ def _one_edit_pairs(words: list[str]) -> list[tuple[str, str]]:
 
 
 def _closest(a: list[tuple[str, int, int]], b: list[tuple[str, int, int]]):
-    """A place of each word, in the same article when there is one."""
-    same = [(x, y) for x in a for y in b if x[0] == y[0]]
-    return same[0] if same else (a[0], b[0])
+    """A place of each word, in the same article when there is one: the first of `a` whose
+    article has the word of `b`, with the first place of `b` there."""
+    first_in: dict[str, tuple[str, int, int]] = {}
+    for place in b:
+        first_in.setdefault(place[0], place)
+    return next(((x, first_in[x[0]]) for x in a if x[0] in first_in), (a[0], b[0]))
 
 
 def _variants(a: str, b: str) -> bool:

@@ -69,7 +69,7 @@ def check_quantities(corpus: Corpus) -> list[Flag]:
     for kind, dated in sorted(by_kind.items()):
         dated.sort()
         for i, (day_a, a) in enumerate(dated):  # only articles within the window: near-linear
-            for day_b, b in dated[i + 1:]:
+            for day_b, b in (dated[j] for j in range(i + 1, len(dated))):
                 if (day_b - day_a).days > SAME_EVENT_DAYS:
                     break
                 flag = _compare(corpus, kind, counts[(kind, a)], counts[(kind, b)])

@@ -113,8 +113,7 @@ def _between_articles(corpus: Corpus) -> list[Flag]:
         roles = {p.role.lower() for _, p in mentions}
         articles = {a for a, _ in mentions}
         if len(roles) > 1 and len(articles) > 1 and all(corpus.table.is_role(r) for r in roles):
-            (a1, p1), (a2, p2) = next(
-                ((m1, m2) for m1 in mentions for m2 in mentions if m1[0] != m2[0] and m1[1].role != m2[1].role))
+            (a1, p1), (a2, p2) = _first_pair(mentions)
             flags.append(make_flag(
                 "title", "medium",
                 [location(corpus, a1, p1.start, p1.end), location(corpus, a2, p2.start, p2.end)],
@@ -122,3 +121,16 @@ def _between_articles(corpus: Corpus) -> list[Flag]:
                 f"{p1.name} is called {p1.role} in one article and {p2.role} in another.",
             ))
     return flags
+
+
+def _first_pair(mentions: list[tuple[str, PersonMention]]) -> tuple:
+    """The first mention that another article gives another title, and the first such other
+    mention; linear in the mentions (times the few titles)."""
+    articles_by_role: dict[str, set[str]] = defaultdict(set)
+    for article, person in mentions:
+        articles_by_role[person.role].add(article)
+    for article, person in mentions:
+        if any(role != person.role and (len(articles) > 1 or article not in articles)
+               for role, articles in articles_by_role.items()):
+            return (article, person), next(m for m in mentions if m[0] != article and m[1].role != person.role)
+    raise ValueError("no two articles give two titles")

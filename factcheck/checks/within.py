@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections import defaultdict
@@ -39,16 +40,56 @@ def check_pronouns(corpus: Corpus) -> list[Flag]:
     flags = []
     for article_id, people in people_of.items():
         sentences = sentences_of[article_id]
-        for n, (sentence, person) in enumerate(people):
-            other = next((s for s, p in people[n + 1:] if p.name != person.name), None)
-            stop = other.index if other else len(corpus.sentences)
-            tail = [(s, s.text[person.end - s.start:] if s.index == sentence.index else s.text)
-                    for s in sentences if sentence.index <= s.index < stop]
-            male = [(s, m) for s, text in tail for m in MALE.finditer(text)]
-            female = [(s, m) for s, text in tail for m in FEMALE.finditer(text)]
-            if male and female:
-                flags.append(_pronoun_flag(corpus, person, sentence, male[0], female[0]))
+        indices = [s.index for s in sentences]
+        for run, stop in _runs_of_one_name(people, len(corpus.sentences)):
+            flags += _pronoun_flags(corpus, run, sentences, bisect.bisect_left(indices, stop) - 1)
     return flags
+
+
+def _runs_of_one_name(people: list, end: int) -> list[tuple[list, int]]:
+    """Consecutive mentions of one name, each run with the sentence index where the next
+    person is named (its pronouns can be about this one only before that)."""
+    runs: list[tuple[list, int]] = []
+    for mention in people:
+        if runs and runs[-1][0][-1][1].name == mention[1].name:
+            runs[-1][0].append(mention)
+        else:
+            if runs:
+                runs[-1] = (runs[-1][0], mention[0].index)
+            runs.append(([mention], end))
+    return runs
+
+
+def _pronoun_flags(corpus: Corpus, run: list, sentences: list, last: int) -> list[Flag]:
+    """A flag for each mention of the run followed, up to `sentences[last]`, by both a "he" and a "she".
+
+    The mentions are read from the last back, so the sentences between them are read once: the
+    first "he" and "she" after a mention are the first in its own sentence (after the name), or
+    else the first in the sentences after it.
+    """
+    flags = []
+    later_male = later_female = None
+    position = last
+    for sentence, person in reversed(run):
+        if last < 0 or sentence.index > sentences[last].index:
+            continue  # the next person is named in this very sentence
+        while position >= 0 and sentences[position].index > sentence.index:
+            s = sentences[position]
+            later_male = _first(MALE, s, s.text) or later_male
+            later_female = _first(FEMALE, s, s.text) or later_female
+            position -= 1
+        own = position >= 0 and sentences[position].index == sentence.index
+        tail = sentences[position].text[person.end - sentence.start:] if own else ""
+        male = (own and _first(MALE, sentences[position], tail)) or later_male
+        female = (own and _first(FEMALE, sentences[position], tail)) or later_female
+        if male and female:
+            flags.append(_pronoun_flag(corpus, person, sentence, male, female))
+    return flags[::-1]
+
+
+def _first(pattern: re.Pattern, sentence, text: str):
+    match = pattern.search(text)
+    return (sentence, match) if match else None
 
 
 def _pronoun_flag(corpus, person, sentence, male, female) -> Flag:
