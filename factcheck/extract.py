@@ -38,7 +38,7 @@ from .sentences import normalize
 
 PROMPT = ("extract_claims", 3)
 # Bump when the validators change: cached answers (and cached failures) are keyed on it.
-VALIDATORS_VERSION = "8"
+VALIDATORS_VERSION = "9"
 CLAIM_TEXT_CHARS = 200
 CLAIM_TEXT_SHARE = 0.6  # of its content words a claim text must share with the sentence, context and names
 
@@ -281,12 +281,14 @@ def validation_sources(candidate: Candidate, article: Article, names: list[str] 
     """What each field may copy from: the sentence; for the subject and what a number counts,
     also the previous sentence (and the title, for the subject) when the sentence refers back
     with a pronoun ("He added that ...", "A million of those"), and only then, so a statement
-    is never put in the mouth of someone the sentence does not name. `written`: per number, the
+    is never put in the mouth of someone the sentence does not name; and the full names the request
+    gave for a pronoun or a partial name ("Names:"), which the prompt asks the model to use. `written`: per number, the
     words after it, which stand in when none of the model's words for what it counts are left.
     """
     sentence = candidate.sentence.text
     back = refers_back(sentence)
     subject = [article.title, candidate.context, sentence] if back else [sentence]
+    subject += list(names)  # the full names the request gave for a pronoun or a partial name
     counts = [candidate.context, sentence] if back else [sentence]
     written = {}
     for label, q in zip(number_labels(candidate), candidate.quantities):

@@ -180,3 +180,13 @@ def test_repeats_reuse_the_first_answer_and_failures_are_kept():
     assert copy.copied_from == "a.txt#0" and copy.line == 3
     assert text[copy.number.span.start:copy.number.span.end] == "Two"
     assert len({c.id for r in results for c in r.claims}) == 4
+
+
+def test_a_subject_may_be_the_full_name_the_request_gave_for_a_partial_one():
+    from factcheck.extract import validation_sources
+
+    text = "Hollande said the operation was in its last phase."
+    sentence = Sentence(article_id="a", index=1, start=0, end=len(text), line=1, text=text)
+    article = Article(id="a", path="a", text=text)
+    assert "francois" not in validation_sources(inspect(sentence), article)["subject"]
+    assert "francois hollande" in validation_sources(inspect(sentence), article, ["Francois Hollande"])["subject"]
