@@ -255,16 +255,22 @@ def _first(table: list[tuple[str, str]], text: str) -> str | None:
     return min(found)[2] if found else None
 
 
-def entities(candidates: list[Candidate], table: OfficeTable | None = None) -> list[Entity]:
-    """People named in the articles, each with every form of their name and every title given."""
-    mentions = [p for c in candidates for p in c.people]
-    names = sorted({m.name for m in mentions}, key=lambda n: (-len(name_tokens(n)), n))
-    by_end: dict[str, set[str]] = defaultdict(set)  # a whole shares its first or last word with its parts
+def names_by_end(names) -> dict[str, set[str]]:
+    """Each name under its first and its last word: the names a partial name can be part of."""
+    by_end: dict[str, set[str]] = defaultdict(set)
     for name in names:
         tokens = name_tokens(name)
         if tokens:
             by_end[tokens[0]].add(name)
             by_end[tokens[-1]].add(name)
+    return by_end
+
+
+def entities(candidates: list[Candidate], table: OfficeTable | None = None) -> list[Entity]:
+    """People named in the articles, each with every form of their name and every title given."""
+    mentions = [p for c in candidates for p in c.people]
+    names = sorted({m.name for m in mentions}, key=lambda n: (-len(name_tokens(n)), n))
+    by_end = names_by_end(names)  # a whole shares its first or last word with its parts
     canonical: dict[str, str] = {}
     for name in names:
         tokens = name_tokens(name)

@@ -15,6 +15,7 @@ from rapidfuzz.distance import OSA
 
 from ..models import Flag
 from ..reference import is_part_of, name_tokens
+from ..resolve import names_by_end
 from ..sentences import normalize
 from .base import Corpus, location, make_flag
 
@@ -29,12 +30,7 @@ def check_names(corpus: Corpus) -> list[Flag]:
 def _partial_names(corpus: Corpus) -> list[Flag]:
     mentions = [(c.sentence, p) for c in corpus.candidates if not c.sentence.duplicate_of for p in c.people]
     full_names = {p.name for _, p in mentions} | {t.person for t in corpus.table.terms}
-    by_end: dict[str, set[str]] = defaultdict(set)  # a part shares the first or last word of the whole
-    for name in full_names:
-        tokens = name_tokens(name)
-        if tokens:
-            by_end[tokens[0]].add(name)
-            by_end[tokens[-1]].add(name)
+    by_end = names_by_end(full_names)  # a part shares the first or last word of the whole
     flags, named = [], _first_named(corpus)
     for sentence, person in mentions:
         tokens = name_tokens(person.name)
