@@ -18,12 +18,10 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import queue
 import re
-import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Literal, Optional, TypeVar
+from typing import Literal, Optional
 
 from instructor import ResponseSchema
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, model_validator
@@ -32,6 +30,7 @@ from .canonical import needs_names
 from .lexicon.en import STOP_WORDS
 from .llm.client import VALIDATION_CONTEXT, LLMClient
 from .models import Article, Candidate, Claim, Extraction, LLMUsage, NumberValue, PersonMention, Span
+from .parallel import in_parallel
 from .prompts import Prompt
 from .prompts import load as load_prompt
 from .sentences import normalize
@@ -446,12 +445,9 @@ def extract_all(candidates: list[Candidate], articles: dict[str, Article], clien
 
     def run(candidate: Candidate) -> Extraction:
         article = articles[candidate.sentence.article_id]
-        result = extract_one(candidate, article, client, names.get(candidate.sentence.ref, []))
-        if on_done:
-            on_done(result)
-        return result
+        return extract_one(candidate, article, client, names.get(candidate.sentence.ref, []))
 
-    done = {e.sentence_ref: e for e in in_parallel(run, originals, workers)}
+    done = {e.sentence_ref: e for e in in_parallel(run, originals, workers, on_done)}
     results = []
     for candidate in candidates:
         source = candidate.sentence.duplicate_of
@@ -460,54 +456,10 @@ def extract_all(candidates: list[Candidate], articles: dict[str, Article], clien
             continue
         first = done.get(source)
         if first is None:  # the repeat differs in case or quotes and only it was check-worthy: ask for it
-            results.append(run(candidate))
+            results.extend(in_parallel(run, [candidate], 1, on_done))
             continue
         results.append(Extraction(
             sentence_ref=candidate.sentence.ref, error=first.error, usage=LLMUsage(),
             claims=copy_claims(first.claims, candidate.sentence, source),
         ))
-    return results
-
-
-Item = TypeVar("Item")
-Result = TypeVar("Result")
-
-
-def in_parallel(run: Callable[[Item], Result], items: Iterable[Item], workers: int = 1) -> list[Result]:
-    """`run` on every item, on `workers` daemon threads; the results in the items' order.
-
-    When the waiting thread is interrupted (Ctrl-C, SIGTERM) no further item starts and the
-    exception goes on up at once: the items in flight are abandoned, and as daemon threads they
-    do not hold the process open while their requests run out (a `ThreadPoolExecutor` would
-    wait for them at exit). An exception in `run` is raised here.
-    """
-    pending: queue.SimpleQueue = queue.SimpleQueue()
-    finished: queue.SimpleQueue = queue.SimpleQueue()
-    items = list(items)
-    for entry in enumerate(items):
-        pending.put(entry)
-    stop = threading.Event()
-
-    def work() -> None:
-        while not stop.is_set():
-            try:
-                index, item = pending.get_nowait()
-            except queue.Empty:
-                return
-            try:
-                finished.put((index, run(item), None))
-            except BaseException as exc:  # handed to the waiting thread
-                finished.put((index, None, exc))
-
-    for _ in range(min(max(1, workers), len(items))):
-        threading.Thread(target=work, daemon=True, name="extract").start()
-    results: list = [None] * len(items)
-    try:
-        for _ in items:
-            index, result, error = finished.get()
-            if error is not None:
-                raise error
-            results[index] = result
-    finally:
-        stop.set()
     return results

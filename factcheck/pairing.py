@@ -36,7 +36,7 @@ from pydantic import Field
 
 from .checks.base import NOT_NAMES, Corpus, claim_location, make_flag, proper_names
 from .checks.quantities import COMPARED_ACTIONS, SAME_EVENT_DAYS, claim_kind
-from .extract import in_parallel
+from .parallel import in_parallel
 from .llm.client import LLMClient
 from .models import Claim, Flag, Location, LLMUsage, PairJudgment, Relation
 from .prompts import Prompt
@@ -204,12 +204,10 @@ def judge_all(pairs: list[Pair], corpus: Corpus, client: LLMClient, workers: int
         requests.setdefault(_request_key(pair, corpus, system), pair)
 
     def run(pair: Pair) -> tuple[PairJudgment, LLMUsage]:
-        result = judge_one(pair, corpus, client)
-        if on_done:
-            on_done(result[1])
-        return result
+        return judge_one(pair, corpus, client)
 
-    done = dict(zip(requests, in_parallel(run, list(requests.values()), workers)))
+    report = (lambda result: on_done(result[1])) if on_done else None
+    done = dict(zip(requests, in_parallel(run, list(requests.values()), workers, report)))
     usage, judgments = LLMUsage(), []
     for key, (_, spent) in done.items():
         usage.add(spent)

@@ -23,9 +23,9 @@ from collections.abc import Callable
 from instructor import ResponseSchema
 
 from .candidates import inspect
-from .extract import in_parallel
 from .llm.client import LLMClient
 from .models import Candidate, Label, Selection, Sentence
+from .parallel import in_parallel
 from .prompts import Prompt
 from .prompts import load as load_prompt
 
@@ -137,12 +137,9 @@ def judge_all(anchored: list[Candidate], client: LLMClient, workers: int = 1,
     asked = [c for c in anchored if not c.sentence.duplicate_of and needs_model(c)]
 
     def run(candidate: Candidate) -> Selection:
-        result = judge_one(candidate, client)
-        if on_done:
-            on_done(result)
-        return result
+        return judge_one(candidate, client)
 
-    done = {s.sentence_ref: s for s in in_parallel(run, asked, workers)}
+    done = {s.sentence_ref: s for s in in_parallel(run, asked, workers, on_done)}
     results = []
     for candidate in anchored:
         ref, first = candidate.sentence.ref, done.get(candidate.sentence.duplicate_of or candidate.sentence.ref)
@@ -150,7 +147,7 @@ def judge_all(anchored: list[Candidate], client: LLMClient, workers: int = 1,
             results.append(first if first.sentence_ref == ref else Selection(
                 sentence_ref=ref, label=first.label, source=first.source, error=first.error))
         elif needs_model(candidate):  # a repeat of a sentence that was not asked: ask for it
-            results.append(run(candidate))
+            results.extend(in_parallel(run, [candidate], 1, on_done))
         else:
             results.append(Selection(sentence_ref=ref, label="not factual", source="rules"))
     return results
