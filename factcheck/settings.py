@@ -36,7 +36,7 @@ class Settings(BaseModel):
                            "retries included) stop after `sentence_deadline`")
     concurrency: int = Field(4, description="parallel requests to a remote endpoint")
     slots: int = Field(4, ge=1, description="requests the embedded server decodes together, and the client sends it at once")
-    poll: int = Field(0, ge=0, le=100, description="llama.cpp's busy-wait level between work (0 sleeps: a busy machine is not made worse)")
+    poll: int = Field(0, ge=0, le=100, description="llama.cpp's busy-wait level between work (0: its threads sleep instead of spinning)")
     select: Literal["model", "rules"] = Field(
         "model", description="who picks the check-worthy sentences with the llm extractor: the model, or the rules")
     judge_pairs: Literal["flagged", "all"] = Field(

@@ -108,8 +108,9 @@ def threads(settings: Settings) -> int:
     """Threads for llama.cpp: --threads, else one per core that is idle now.
 
     llama.cpp's threads wait for each other after every step of the model, so a thread that
-    shares its core with another busy process holds all of them up: with two threads on two
-    cores and one other busy process, requests ran 10 to 40 times slower. One thread per idle
+    shares its core with another busy process holds all of them up: on two cores with other work
+    running, two threads decoded one sequence at 2.9 tokens/s and one thread at 10.8 (see
+    docs/benchmarks.md, "Threads under load"). One thread per idle
     core slows a run on a busy machine in proportion to the cores it lost instead.
     """
     if settings.threads:
