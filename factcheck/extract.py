@@ -37,7 +37,7 @@ from .sentences import normalize
 
 PROMPT = ("extract_claims", 3)
 # Bump when the validators change: cached answers (and cached failures) are keyed on it.
-VALIDATORS_VERSION = "9"
+VALIDATORS_VERSION = "10"
 CLAIM_TEXT_CHARS = 200
 CLAIM_TEXT_SHARE = 0.6  # of its content words a claim text must share with the sentence, context and names
 
@@ -217,6 +217,16 @@ def _relabel(schema: dict, labels: list[str]) -> dict:
             "required": [names.get(k, k) for k in schema["required"]]}
 
 
+def _every_key_required(schema: dict) -> None:
+    schema["required"] = list(schema.get("properties", {}))
+
+
+# Every key is asked for, null where nothing applies, though a missing one still validates as
+# null: a structured-output grammar writes the required keys first and lets the model skip the
+# optional ones, and the model then skipped them all (no claim had a date).
+ASK_EVERY_KEY = ConfigDict(extra="forbid", json_schema_extra=_every_key_required)
+
+
 @lru_cache(maxsize=256)
 def entry_models(dates: tuple[str, ...]) -> tuple[type[BaseModel], type[BaseModel]]:
     """The statement and number entry models for a sentence with these date expressions."""
@@ -225,7 +235,7 @@ def entry_models(dates: tuple[str, ...]) -> tuple[type[BaseModel], type[BaseMode
     claim_text = (str, Field(max_length=CLAIM_TEXT_CHARS))
     statement = create_model(
         "Statement",
-        __config__=ConfigDict(extra="forbid"),
+        __config__=ASK_EVERY_KEY,
         subject=(str, short),
         predicate=(str, short),
         object=(Optional[str], Field(None, max_length=200)),  # noqa: UP007
@@ -234,7 +244,7 @@ def entry_models(dates: tuple[str, ...]) -> tuple[type[BaseModel], type[BaseMode
     )
     number = create_model(
         "NumberClaim",
-        __config__=ConfigDict(extra="forbid"),
+        __config__=ASK_EVERY_KEY,
         counts=(str, short),
         subject=(str, short),
         predicate=(str, short),

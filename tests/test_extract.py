@@ -27,6 +27,22 @@ def test_schema_has_one_required_entry_per_number_and_dates_as_choices():
     assert choice.get("enum", [choice.get("const")]) == ["the 19th of February"]
 
 
+def test_every_key_is_asked_for_but_a_missing_date_or_object_reads_as_null():
+    """A structured-output grammar may skip optional keys: the schema asks for all of them."""
+    model = answer_model(candidate(TROOPS))
+    defs = model.model_json_schema()["$defs"]
+    assert defs["Statement"]["required"] == ["subject", "predicate", "object", "date", "claim_text"]
+    assert defs["NumberClaim"]["required"] == ["counts", "subject", "predicate", "date", "claim_text"]
+    answer = model.model_validate(
+        {"statement": {"subject": "troops", "predicate": "pursued the goal", "claim_text": "The troops pursued the goal."},
+         "4,000 troops": {"counts": "troops", "subject": "troops", "predicate": "deployed",
+                          "date": "the 19th of February", "claim_text": "4,000 troops were deployed."}},
+        context=validation_sources(candidate(TROOPS), Article(id="a.txt", path="a.txt", text=TROOPS)))
+    statement, number = claims_from_answer(answer, candidate(TROOPS))
+    assert statement.date is None and statement.object is None
+    assert number.date == "the 19th of February"
+
+
 def test_a_date_not_in_the_sentence_cannot_validate():
     model = answer_model(candidate(TROOPS))
     answer = {"statement": {"subject": "troops", "predicate": "pursued the goal", "claim_text": "x", "date": "March 3"},
