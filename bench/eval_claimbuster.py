@@ -8,8 +8,12 @@ one call per sentence, the rule anchors as hints), from the embedded model or fr
 OpenAI-compatible endpoint with `--base-url URL --model NAME`. `--limit N` scores a fixed subset:
 the first N/3 sentences of each label in file order.
 
+`--prompt-version N` asks with `prompts/select_claims.vN.txt` instead of the current one (the
+variants measured are in docs/benchmarks.md).
+
     python bench/eval_claimbuster.py [--data ../shared/eval/claimbuster_checkworthiness.jsonl]
-        [--extractor rules|llm] [--limit N] [--base-url URL --model NAME] [--concurrency 4]
+        [--extractor rules|llm] [--limit N] [--prompt-version N] [--base-url URL --model NAME]
+        [--concurrency 4]
 """
 
 from __future__ import annotations
@@ -91,8 +95,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--limit", type=int, help="a fixed subset: the first N/3 sentences of each label")
+    parser.add_argument("--prompt-version", type=int, help="ask with prompts/select_claims.vN.txt")
     add_model_args(parser)
     args = parser.parse_args()
+    if args.prompt_version:
+        select.PROMPT = (select.PROMPT[0], args.prompt_version)
     if not args.data.is_file():
         print(f"skipped: {args.data} not found")
         return 0
@@ -104,7 +111,8 @@ def main() -> int:
     else:
         with one_backend(settings_from(args)) as settings:
             predicted, usage = model_labels(rows, settings)
-        result = evaluate(rows, predicted) | {"model": settings.model, "usage": usage}
+        result = evaluate(rows, predicted) | {"model": settings.model, "prompt": "%s.v%d" % select.PROMPT,
+                                              "usage": usage}
     result |= {"extractor": args.extractor, "seconds": round(time.perf_counter() - started, 1)}
     print(json.dumps(result, indent=2))
     return 0
