@@ -9,12 +9,13 @@ a note is a rule conflict the model judged to be about different facts) names bo
 `--extractor llm` the model selects, extracts and judges the pairs of claims (`conflict` flags
 are its contradictions in words). `--judge-only` scores the model's pair judgment alone: one
 call per pair, the claim (its proposition, for PropSegmEnt, with its sentence) against the
-evidence, "contradict" predicting a conflict. Positive = REFUTES (VitaminC) or contradicts
+evidence, "contradict" predicting a conflict (`--evidence-first`: the evidence as A, the claim as B,
+to see how much the order of the two texts sways the model). Positive = REFUTES (VitaminC) or contradicts
 (PropSegmEnt); NOT_ENOUGH_INFO counts as negative. Scores are given for all pairs and per
 phenomenon tag (number, date, title_role); a pair can carry several tags. The 12 cross-language
 PropSegmEnt contradictions (all gold "contradicts" or close to it) are scored as the share found.
 
-    python bench/eval_pairs.py [--eval ../shared/eval] [--extractor rules|llm] [--judge-only]
+    python bench/eval_pairs.py [--eval ../shared/eval] [--extractor rules|llm] [--judge-only [--evidence-first]]
         [--limit N [--balanced]] [--sets NAME ...] [--base-url URL --model NAME] [--concurrency 4]
 
 `--limit N` keeps the first N items of each set; with `--balanced`, the first N/2 conflicts and
@@ -69,8 +70,9 @@ def propositions(item: dict) -> tuple[tuple[str, str], tuple[str, str]]:
 class Scorer:
     """Predicts whether one pair conflicts, and counts what it cost."""
 
-    def __init__(self, settings: Settings, judge_only: bool, client=None):
+    def __init__(self, settings: Settings, judge_only: bool, client=None, evidence_first: bool = False):
         self.settings, self.judge_only, self.client = settings, judge_only, client
+        self.evidence_first = evidence_first
         self.usage, self._lock = LLMUsage(), threading.Lock()
 
     def _spent(self, usage: LLMUsage) -> None:
@@ -98,6 +100,8 @@ class Scorer:
 
         (claim_text, claim), (evidence_text, evidence) = propositions(item)
         a, b = _claim("claim", claim_text, claim), _claim("evidence", evidence_text, evidence)
+        if self.evidence_first:
+            a, b = b, a
         judgment, usage = judge_claims(a, b, dated(DATE), dated(DATE), self.client)
         self._spent(usage)
         said = judgment.relation == "contradict"
@@ -175,6 +179,7 @@ def main() -> int:
     parser.add_argument("--sets", nargs="+", choices=[*SETS, "propsegment_contradictions"], help="default: all")
     parser.add_argument("--judge-only", action="store_true",
                         help="score the model's pair judgment alone: one call per pair (needs --extractor llm)")
+    parser.add_argument("--evidence-first", action="store_true", help="with --judge-only: the evidence as A")
     add_model_args(parser)
     args = parser.parse_args()
     if args.judge_only and args.extractor != "llm":
@@ -188,7 +193,8 @@ def main() -> int:
             results = run_all(args.eval, settings, args.limit, args.sets, args.balanced, scorer)
             results["usage"] = scorer.usage.model_dump(exclude={"seconds"})
     results["seconds"] = round(time.perf_counter() - started, 1)
-    results["extractor"] = args.extractor + (" (pair judgment alone)" if args.judge_only else "")
+    results["extractor"] = args.extractor + (" (pair judgment alone%s)" % (", evidence first" * args.evidence_first)
+                                             if args.judge_only else "")
     print(json.dumps(results, indent=2))
     return 0
 
@@ -199,7 +205,8 @@ def _judged(args, settings: Settings) -> dict:
 
     store = Store(settings.database)
     try:
-        scorer = Scorer(settings, judge_only=True, client=LLMClient(settings, settings.base_url, settings.model, store))
+        client = LLMClient(settings, settings.base_url, settings.model, store)
+        scorer = Scorer(settings, judge_only=True, client=client, evidence_first=args.evidence_first)
         results = run_all(args.eval, settings, args.limit, args.sets, args.balanced, scorer)
     finally:
         store.close()
