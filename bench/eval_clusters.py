@@ -91,7 +91,7 @@ def gold_pairs(cluster: dict) -> set[tuple[str, str, str]]:
 
 def evaluate(clusters: list[dict], settings: Settings, usage: LLMUsage | None = None) -> dict:
     tp = fp = fn = 0
-    false_alarms = conflict_free = 0
+    false_alarms = conflict_free = not_extracted = 0
     cluster_tp = cluster_fp = cluster_fn = 0
     for cluster in clusters:
         with tempfile.TemporaryDirectory() as tmp:
@@ -100,6 +100,7 @@ def evaluate(clusters: list[dict], settings: Settings, usage: LLMUsage | None = 
         if usage is not None:
             usage.add(report.usage)
         predicted, gold = predicted_pairs(report), gold_pairs(cluster)
+        not_extracted += len(report.not_extracted)
         tp, fp, fn = tp + len(predicted & gold), fp + len(predicted - gold), fn + len(gold - predicted)
         said, truth = bool(predicted), bool(cluster["has_numeric_conflict"])
         cluster_tp += said and truth
@@ -113,6 +114,7 @@ def evaluate(clusters: list[dict], settings: Settings, usage: LLMUsage | None = 
         "pair": _prf(tp, fp, fn),
         "cluster": _prf(cluster_tp, cluster_fp, cluster_fn),
         "false_alarms": f"{false_alarms}/{conflict_free}",
+        "sentences_not_extracted": not_extracted,
     }
 
 
