@@ -269,13 +269,17 @@ def messages_for(candidate: Candidate, article: Article, system: str, names: lis
     The previous sentence is given only when this one refers back with a pronoun: otherwise the
     subject must come from the sentence, and a context sentence only tempts the model to take
     its subject from there (it gave "troops discovered rocket launchers" to the president named
-    in the previous sentence). `names` (full names the article gave up to here) are listed only
-    when the sentence refers back or gives one of them in part, for the claim text.
+    in the previous sentence). The title likewise: given with every sentence, the model made it
+    the subject of each ("Russian jets" for "At least eight died including two children."), the
+    subject check refused it through every re-ask, and the sentence's counts were lost. `names`
+    (full names the article gave up to here) are listed only when the sentence refers back or
+    gives one of them in part, for the claim text.
     """
     lines = []
-    if article.title or article.date:
+    back = refers_back(candidate.sentence.text)
+    if back and (article.title or article.date):
         lines.append(f"Article: {article.title or ''}{f' ({article.date})' if article.date else ''}".strip())
-    if candidate.context and refers_back(candidate.sentence.text):
+    if candidate.context and back:
         lines.append(f"Context: {candidate.context}")
     if needs_names(candidate.sentence.text, list(names)):
         lines.append("Names: " + "; ".join(names))

@@ -165,6 +165,19 @@ def test_the_previous_sentence_is_sent_only_when_the_sentence_refers_back():
     assert user_lines("He said troops found 12 rockets.")[0] == "Context: President Keita spoke on Friday."
 
 
+def test_the_title_is_sent_only_when_the_sentence_refers_back():
+    article = Article(id="a.md", path="a.md", text="", title="Russian jets resume airstrikes on Aleppo",
+                      date="2016-10-11")
+
+    def user_lines(text):
+        c = inspect(Sentence(article_id="a.md", index=1, start=0, end=len(text), line=1, text=text))
+        return messages_for(c, article, "SYSTEM")[1]["content"].splitlines()
+
+    assert user_lines("At least eight died including two children.")[0].startswith("Sentence: ")
+    assert user_lines("They killed at least eight people.")[0] == \
+        "Article: Russian jets resume airstrikes on Aleppo (2016-10-11)"
+
+
 class FakeClient:
     """Answers from a table; records which sentences were asked."""
 
