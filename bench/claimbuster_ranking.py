@@ -18,10 +18,11 @@ import json
 import math
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import openai
-from benchlib import add_model_args, balanced, one_backend, settings_from
-from eval_claimbuster import DEFAULT_DATA, _prf, anchored
+from benchlib import add_model_args, one_backend, settings_from
+from eval_claimbuster import DEFAULT_DATA, _prf, anchored, load
 
 from factcheck import select
 
@@ -56,7 +57,7 @@ def auc(scores: list[float], gold: list[bool]) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=DEFAULT_DATA)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--limit", type=int, help="a fixed subset: the first N/3 sentences of each label")
     parser.add_argument("--prompt-version", type=int, help="ask with prompts/select_claims.vN.txt")
     add_model_args(parser)
@@ -64,12 +65,10 @@ def main() -> int:
     args.extractor = "llm"  # always the model's labels
     if args.prompt_version:
         select.PROMPT = (select.PROMPT[0], args.prompt_version)
-    try:
-        lines = open(args.data, encoding="utf-8").read().splitlines()
-    except FileNotFoundError:
+    rows = load(args.data, args.limit)
+    if rows is None:
         print(f"skipped: {args.data} not found")
         return 0
-    rows = balanced([json.loads(line) for line in lines if line.strip()], args.limit, lambda row: row["label"])
     candidates, system = anchored(rows), select.prompt().text
     with one_backend(settings_from(args)) as settings:
         client = openai.OpenAI(base_url=settings.base_url, api_key=settings.api_key or "not-needed")

@@ -35,6 +35,15 @@ DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "eval" / "claimb
 GOLD = {"check-worthy": "CFS", "unimportant": "UFS", "not factual": "NFS"}
 
 
+def load(path: Path, limit: int | None = None) -> list[dict] | None:
+    """The sentences, or the fixed subset of `limit` (the first limit/3 of each label); None when
+    the file is absent."""
+    if not path.is_file():
+        return None
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return balanced(rows, limit, lambda row: row["label"])
+
+
 def anchored(rows: list[dict]) -> list:
     """Each sentence as its own article, with its rule anchors."""
     sentences = [Sentence(article_id=row["id"], index=0, start=0, end=len(row["sentence"]), line=1,
@@ -100,11 +109,10 @@ def main() -> int:
     args = parser.parse_args()
     if args.prompt_version:
         select.PROMPT = (select.PROMPT[0], args.prompt_version)
-    if not args.data.is_file():
+    rows = load(args.data, args.limit)
+    if rows is None:
         print(f"skipped: {args.data} not found")
         return 0
-    rows = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
-    rows = balanced(rows, args.limit, lambda row: row["label"])
     started = time.perf_counter()
     if args.extractor == "rules":
         result = evaluate(rows)
