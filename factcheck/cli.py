@@ -49,14 +49,19 @@ def build_parser() -> argparse.ArgumentParser:
                      help="requests the embedded server decodes together (one batch; the client sends that many at once)")
     run.add_argument("--threads", type=int,
                      help="llama.cpp threads for the embedded server (default: one per core idle when it starts)")
-    run.add_argument("--select", choices=["model", "rules"], default="model",
-                     help="who picks the check-worthy sentences the model then extracts: the model labels every "
-                     "sentence (default), or the rules (numbers, dates, titles, attributions; one call less per sentence)")
+    run.add_argument("--select", choices=["classifier", "model", "rules"], default="classifier",
+                     help="who picks the check-worthy sentences the model then extracts: the trained classifier "
+                     "(default; no model call), the model (one call per sentence), or the rules (numbers, dates, "
+                     "titles, attributions). Numbers and titled people the rules find are checked whatever the pick")
     run.add_argument("--judge-pairs", choices=["flagged", "all"], default="flagged",
                      help="which claim pairs across articles the model judges: 'flagged' (default), those behind a "
                      "rule conflict, to settle whether they are about the same fact; 'all', every pair that shares a "
                      "name, entity or kind of count, raising contradictions it finds in words (for a larger model: "
                      "the embedded 1.5B model called almost every pair of the seeds a contradiction)")
+    run.add_argument("--judge-confidence", type=float, metavar="P",
+                     help="let the model's pair judgment dismiss a rule conflict, raise a new one or corroborate a "
+                     "claim when its confidence (both orders averaged) is at least P; set it where the model's "
+                     "precision was measured at 0.9 or more (default: never; its judgments are notes)")
     run.add_argument("--server-binary", type=Path, help="a llama-server executable instead of the packaged one")
     run.add_argument("--max-reasks", type=int, default=2, help="re-asks after an answer fails validation")
     run.add_argument("--timeout", type=_seconds, default=300.0, metavar="SECONDS",
@@ -103,6 +108,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         model_path=args.model_path,
         server_binary=args.server_binary,
         judge_pairs=args.judge_pairs,
+        judge_confidence=args.judge_confidence,
         select=args.select,
         mode=args.mode,
         extractor=args.extractor,

@@ -445,8 +445,21 @@ def extract_one(candidate: Candidate, article: Article, client: LLMClient, names
     )
     ref = candidate.sentence.ref
     if answer.value is None:
-        return Extraction(sentence_ref=ref, error=answer.error, usage=answer.usage)
-    return Extraction(sentence_ref=ref, claims=claims_from_answer(answer.value, candidate), usage=answer.usage)
+        return with_rule_facts(Extraction(sentence_ref=ref, error=answer.error, usage=answer.usage), candidate)
+    return with_rule_facts(Extraction(sentence_ref=ref, claims=claims_from_answer(answer.value, candidate),
+                                      usage=answer.usage), candidate)
+
+
+def with_rule_facts(extraction: Extraction, candidate: Candidate) -> Extraction:
+    """The model's claims and every rule fact they lack, so the model adds to the rules and never
+    takes away: a number with no claim of its own (all of them when the answer failed; the sentence
+    stays listed as not extracted) and a titled person whose title no claim carries."""
+    have_numbers = {c.number.span.start for c in extraction.claims if c.number}
+    have_titles = {(normalize(c.subject), c.role) for c in extraction.claims if c.role}
+    missing = [c for c in rule_claims(candidate).claims
+               if (c.number and c.number.span.start not in have_numbers)
+               or (c.role and (normalize(c.subject), c.role) not in have_titles)]
+    return extraction.model_copy(update={"claims": extraction.claims + missing}) if missing else extraction
 
 
 def extract_all(candidates: list[Candidate], articles: dict[str, Article], client: LLMClient,

@@ -236,11 +236,13 @@ class Extraction(BaseModel):
 
 
 class Selection(BaseModel):
-    """How check-worthy one sentence is, who said so (the model, or rules), and what it cost."""
+    """How check-worthy one sentence is, who said so (the trained classifier, the model, or rules),
+    and what it cost."""
 
     sentence_ref: str
     label: Label
-    source: Literal["model", "rules"]
+    source: Literal["classifier", "model", "rules"]
+    score: float | None = Field(None, description="the classifier's probability that the sentence is check-worthy")
     error: str | None = Field(None, description="why the model gave no label (the rules' label stands in)")
     usage: LLMUsage = LLMUsage()
 
@@ -305,6 +307,10 @@ class PairJudgment(BaseModel):
     reason: str | None = None
     source: Literal["model", "rule"] = "model"
     error: str | None = None
+    confidence: float | None = Field(None, description="the model's probability of `relation`, the mean of both "
+                                     "orders of the two claims")
+    decisive: bool = Field(False, description="sure enough to change a flag or a verdict: a rule's judgment, or a "
+                           "model's at or above the confidence the settings require")
 
 
 class ArticleDate(BaseModel):

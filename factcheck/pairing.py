@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import get_args
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from instructor import ResponseSchema
-from pydantic import Field
+from pydantic.json_schema import SkipJsonSchema
 
 from .checks.base import NOT_NAMES, Corpus, claim_location, make_flag, proper_names
 from .checks.quantities import COMPARED_ACTIONS, SAME_EVENT_DAYS, claim_kind
@@ -44,10 +45,9 @@ from .prompts import load as load_prompt
 from .resolve import window
 from .sentences import normalize
 
-PROMPT = ("judge_pair", 1)
-VERSION = "1"  # bump when the answer's reading changes: cached answers are keyed on it
-REASON_CHARS = 160
-MAX_TOKENS = 96
+PROMPT = ("judge_pair", 2)
+VERSION = "2"  # bump when the answer's reading changes: cached answers are keyed on it
+MAX_TOKENS = 12  # '{"relation": "different facts"}': the judgment is read at its first token
 PER_CLAIM = 3
 BUCKET_CAP = 60
 MIN_SCORE = 2
@@ -56,10 +56,11 @@ RULE_CONFLICTS = {"quantity", "figure", "date"}
 
 
 class PairAnswer(ResponseSchema):
-    """How two claims of different articles relate."""
+    """How two claims of different articles relate. `shares`: the probability of each relation at
+    the answer's first token (filled by the client from log-probabilities, never asked for)."""
 
     relation: Relation
-    reason: str = Field(max_length=REASON_CHARS)
+    shares: SkipJsonSchema[dict[str, float] | None] = None
 
 
 @dataclass(frozen=True)
@@ -183,19 +184,31 @@ def judge_one(pair: Pair, corpus: Corpus, client: LLMClient) -> tuple[PairJudgme
 
 
 def judge_claims(a: Claim, b: Claim, dated_a: str, dated_b: str, client: LLMClient,
-                 keys: tuple[str, ...] = ()) -> tuple[PairJudgment, LLMUsage]:
-    """The model's judgment of two claims (one call, cached)."""
-    system = prompt()
-    answer = client.ask(system, PairAnswer, claim_messages(a, b, dated_a, dated_b, system.text), context={},
-                        max_tokens=MAX_TOKENS, salt=VERSION)
-    judgment = PairJudgment(a=a.id, b=b.id, keys=list(keys), source="model")
-    if answer.value is None:
-        return judgment.model_copy(update={"error": answer.error}), answer.usage
-    return judgment.model_copy(update={"relation": answer.value.relation, "reason": answer.value.reason}), answer.usage
+                 keys: tuple[str, ...] = (), confidence: float | None = None) -> tuple[PairJudgment, LLMUsage]:
+    """The model's judgment of two claims, the same whichever comes first: asked in both orders
+    (two cached calls, a prefill and a few tokens each), the probabilities of the relations at the
+    answer's first token are averaged; the relation is the likeliest, its probability the
+    confidence. `decisive` when that reaches `confidence` (None: never)."""
+    system, usage, shares = prompt(), LLMUsage(), []
+    for first, second, dated_first, dated_second in ((a, b, dated_a, dated_b), (b, a, dated_b, dated_a)):
+        answer = client.ask(system, PairAnswer, claim_messages(first, second, dated_first, dated_second, system.text),
+                            context={}, max_tokens=MAX_TOKENS, salt=VERSION, shares_of="relation")
+        usage.add(answer.usage)
+        judgment = PairJudgment(a=a.id, b=b.id, keys=list(keys), source="model")
+        if answer.value is None:
+            return judgment.model_copy(update={"error": answer.error}), usage
+        shares.append(answer.value.shares or {answer.value.relation: 1.0})
+    mean = {r: round(sum(s.get(r, 0.0) for s in shares) / len(shares), 3) for r in get_args(Relation)}
+    relation = max(mean, key=lambda r: (mean[r], r == "different facts"))
+    reason = "; ".join(f"P({r}) {mean[r]:.2f}" for r in sorted(mean, key=mean.get, reverse=True))
+    decisive = confidence is not None and mean[relation] >= confidence
+    return judgment.model_copy(update={"relation": relation, "confidence": mean[relation], "decisive": decisive,
+                                       "reason": f"{reason} (both orders)"}), usage
 
 
 def judge_all(pairs: list[Pair], corpus: Corpus, client: LLMClient, workers: int = 1,
-              on_done: Callable[[LLMUsage], None] | None = None) -> tuple[list[PairJudgment], LLMUsage]:
+              on_done: Callable[[LLMUsage], None] | None = None,
+              confidence: float | None = None) -> tuple[list[PairJudgment], LLMUsage]:
     """One judgment per pair, in order; pairs whose request is the same are asked once, `workers`
     at a time. `on_done` gets what each request cost."""
     system = prompt().text
@@ -204,7 +217,8 @@ def judge_all(pairs: list[Pair], corpus: Corpus, client: LLMClient, workers: int
         requests.setdefault(_request_key(pair, corpus, system), pair)
 
     def run(pair: Pair) -> tuple[PairJudgment, LLMUsage]:
-        return judge_one(pair, corpus, client)
+        return judge_claims(pair.a, pair.b, _dated(corpus, pair.a.article_id), _dated(corpus, pair.b.article_id),
+                            client, pair.keys, confidence)
 
     report = (lambda result: on_done(result[1])) if on_done else None
     done = dict(zip(requests, in_parallel(run, list(requests.values()), workers, report)))
@@ -231,7 +245,7 @@ def rule_judgments(pairs: list[Pair], corpus: Corpus) -> list[PairJudgment]:
         kind = claim_kind(corpus, pair.a)
         if kind.startswith(COMPARED_ACTIONS) and kind == claim_kind(corpus, pair.b):
             judgments.append(PairJudgment(a=pair.a.id, b=pair.b.id, keys=list(pair.keys), relation="agree",
-                                          reason=f"Both give {a.text} {kind}.", source="rule"))
+                                          reason=f"Both give {a.text} {kind}.", source="rule", decisive=True))
     return judgments
 
 
@@ -284,15 +298,16 @@ def flagged_pairs(corpus: Corpus, flags: list[Flag]) -> list[tuple[Claim, Claim]
 
 
 def settle(corpus: Corpus, flags: list[Flag], judgments: list[PairJudgment], raise_new: bool = True) -> list[Flag]:
-    """Rule conflicts the model judges to be about different facts become notes; contradictions
-    the model finds where no rule flag stands become `conflict` flags when `raise_new`."""
+    """Rule conflicts the model judges, decisively, to be about different facts become notes;
+    contradictions it finds, decisively, where no rule flag stands become `conflict` flags when
+    `raise_new`. A judgment that is not decisive changes nothing: it is added to the flag's reason."""
     index = ClaimIndex(corpus)
     judged = {frozenset((j.a, j.b)): j for j in judgments if j.source == "model" and j.relation}
     settled = [_settled(index, flag, judged) for flag in flags]
     raised = {_sentences(index, flag) for flag in settled if flag.severity != "note"}
     by_id = {c.id: c for c in corpus.claims}
     for judgment in judgments:
-        if not raise_new or judgment.source != "model" or judgment.relation != "contradict":
+        if not raise_new or judgment.source != "model" or judgment.relation != "contradict" or not judgment.decisive:
             continue
         flag = _conflict(corpus, by_id[judgment.a], by_id[judgment.b], judgment)
         if _sentences(index, flag) not in raised:
@@ -306,10 +321,15 @@ def _settled(index: ClaimIndex, flag: Flag, judged: dict) -> Flag:
         return flag
     first, second = index.of(flag)
     found = [judged[key] for x in first for y in second if (key := frozenset((x.id, y.id))) in judged]
-    if not found or any(j.relation != "different facts" for j in found):
+    if not found:
         return flag
-    reason = f"{flag.reason} Kept as a note: the model judges them to be about different facts ({found[0].reason})"
-    return flag.model_copy(update={"severity": "note", "reason": reason})
+    if all(j.relation == "different facts" and j.decisive for j in found):
+        reason = f"{flag.reason} Kept as a note: the model judges them to be about different facts ({found[0].reason})"
+        return flag.model_copy(update={"severity": "note", "reason": reason})
+    judgment = min(found, key=lambda j: j.confidence or 0.0)
+    note = (f" The model's judgment, not acted on (below the confidence set for it): {judgment.relation}, "
+            f"{judgment.reason}.")
+    return flag.model_copy(update={"reason": flag.reason + note})
 
 
 def _sentences(index: ClaimIndex, flag: Flag) -> frozenset:

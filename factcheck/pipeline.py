@@ -88,6 +88,8 @@ def run(source: Path, settings: Settings) -> Report:
             report.claims = canonical.resolve_claims(report.claims, anchored, people)
             corpus = resolved(report, anchored, table)
             check_corpus(report, corpus)
+            if client is not None:
+                add_rule_flags(report, corpus, chosen, people)
             judge(report, corpus, client, settings)
             report.claims = verdicts.assign(corpus, report.flags, report.judgments)
         del sentences, anchored, chosen, extractions, corpus  # to_file replaces what the report holds: one copy at a time
@@ -106,7 +108,10 @@ def split(articles: list[Article], source: Path) -> list[Sentence]:
 
 
 def choose(anchored: list[Candidate], client, settings: Settings, usage: LLMUsage) -> list[Candidate]:
-    """The check-worthy sentences: the model's label for each, or the rules' without a model."""
+    """The check-worthy sentences (the classifier's label for each by default, the model's, or the
+    rules'), and with the classifier or the model the other statements that hold rule facts."""
+    if settings.select == "classifier":
+        return select.chosen(anchored, select.classify_all(anchored), keep_facts=True)
     if client is None or settings.select == "rules":
         return select.chosen(anchored, select.rule_all(anchored))
     asked = [c for c in anchored if not c.sentence.duplicate_of and select.needs_model(c)]
@@ -115,7 +120,7 @@ def choose(anchored: list[Candidate], client, settings: Settings, usage: LLMUsag
     _fail_if_nothing_answered(selections, settings)
     for selection in selections:
         usage.add(_not_failed(selection.usage))
-    return select.chosen(anchored, selections)
+    return select.chosen(anchored, selections, keep_facts=True)
 
 
 def extract(chosen: list[Candidate], articles: list[Article], anchored: list[Candidate], people: canonical.People,
@@ -124,13 +129,16 @@ def extract(chosen: list[Candidate], articles: list[Article], anchored: list[Can
 
     if client is None:
         return [rule_claims(c) for c in chosen]
+    asked = [c for c in chosen if select.FACTS_REASON not in c.reasons]
     names = canonical.names_before(anchored, people)
     by_id = {a.id: a for a in articles}
-    total = len([c for c in chosen if not c.sentence.duplicate_of])
+    total = len([c for c in asked if not c.sentence.duplicate_of])
     with _progress(settings, total, "extracting", "sentences") as progress:
-        extractions = extract_all(chosen, by_id, client, workers(settings), on_done=progress.update, names=names)
+        extractions = extract_all(asked, by_id, client, workers(settings), on_done=progress.update, names=names)
     _fail_if_nothing_answered(extractions, settings)
-    return extractions
+    done = {e.sentence_ref: e for e in extractions}
+    # Statements kept only for their rule facts take the rules' claims: no model call for them.
+    return [done.get(c.sentence.ref) or rule_claims(c) for c in chosen]
 
 
 def _assemble(source, model_name, articles, skipped, sentences, chosen, extractions: list[Extraction],
@@ -172,6 +180,24 @@ def check_corpus(report: Report, corpus: Corpus) -> Report:
     return report
 
 
+def add_rule_flags(report: Report, corpus: Corpus, chosen: list[Candidate], people: canonical.People) -> None:
+    """The model adds to the rules, never takes away: the flags the rules' own claims of the same
+    sentences raise are kept when the model's claims raise none at the same places (a count the
+    model reads as another kind still stands beside the other article's count)."""
+    from .extract import rule_claims
+
+    claims = canonical.resolve_claims([c for x in chosen for c in rule_claims(x).claims], corpus.candidates, people)
+    by_rules = Corpus(corpus.articles, corpus.sentences, corpus.candidates, claims, corpus.dates, corpus.table)
+    seen = {_places(f) for f in report.flags}
+    added = [f for f in run_all(by_rules) if _places(f) not in seen]
+    if added:
+        report.flags = ordered(report.flags + added)
+
+
+def _places(flag) -> tuple:
+    return (flag.kind, tuple(sorted((l.article_id, l.start, l.end) for l in flag.locations)))
+
+
 def check(report: Report, table: OfficeTable) -> Report:
     """Resolve dates and people, then run every check on the report's own candidates."""
     return check_corpus(report, resolved(report, report.candidates, table))
@@ -180,13 +206,16 @@ def check(report: Report, table: OfficeTable) -> Report:
 def judge(report: Report, corpus: Corpus, client, settings: Settings) -> None:
     """Pair claims across articles, judge each pair, and settle the rule conflicts with the judgments."""
     every = settings.judge_pairs == "all"
-    pairs = pairing.block(corpus, pairing.flagged_pairs(corpus, report.flags), only_forced=client is not None and not every)
+    forced = pairing.flagged_pairs(corpus, report.flags)
+    pairs = pairing.block(corpus, forced)
+    report.judgments = pairing.rule_judgments(pairs, corpus)  # with a model too: it adds, never takes away
     if client is None:
-        report.judgments = pairing.rule_judgments(pairs, corpus)
         return
-    with _progress(settings, len(pairs), "judging", "pairs") as progress:
-        report.judgments, usage = pairing.judge_all(pairs, corpus, client, workers(settings),
-                                                    on_done=progress.update)
+    asked = pairs if every else pairing.block(corpus, forced, only_forced=True)
+    with _progress(settings, len(asked), "judging", "pairs") as progress:
+        judged, usage = pairing.judge_all(asked, corpus, client, workers(settings), on_done=progress.update,
+                                          confidence=settings.judge_confidence)
+    report.judgments += judged
     report.usage.add(_not_failed(usage))
     report.flags = ordered(pairing.settle(corpus, report.flags, report.judgments, raise_new=every))
 

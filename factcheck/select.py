@@ -2,7 +2,10 @@
 
 The rules of `candidates.py` find each sentence's anchors (numbers, dates, titled people,
 attributions). They no longer decide alone:
-- with a model, every distinct sentence gets one small call whose answer is a label
+- by default the trained classifier of `checkworthy.py` labels every sentence (no model call);
+  its negatives are told apart as "not factual" (the rules' marks of opinion, intention,
+  prediction or request) or "unimportant";
+- with `--select model`, every distinct sentence gets one small call whose answer is a label
   (`check-worthy`, `unimportant`, `not factual`, ClaimBuster's three classes); the anchors go into
   the request as hints. The system text and its examples come first and never change, the
   sentence comes last, so the server reuses the cached prefix and each call costs the prefill
@@ -22,6 +25,7 @@ from collections.abc import Callable
 
 from instructor import ResponseSchema
 
+from . import checkworthy
 from .candidates import inspect
 from .llm.client import LLMClient
 from .models import Candidate, Label, Selection, Sentence
@@ -33,7 +37,9 @@ PROMPT = ("select_claims", 1)
 VERSION = "1"  # bump when the answer's reading changes: cached answers are keyed on it
 MAX_TOKENS = 24
 MODEL_REASON = "judged check-worthy"
+CLASSIFIER_REASON = "check-worthy (classifier)"
 STATEMENT_REASON = "statement"
+FACTS_REASON = "rule facts"  # not judged check-worthy, but its numbers and titles are checked
 
 
 class SentenceLabel(ResponseSchema):
@@ -128,6 +134,31 @@ def rule_all(anchored: list[Candidate]) -> list[Selection]:
     return [Selection(sentence_ref=c.sentence.ref, label=rule_label(c), source="rules") for c in anchored]
 
 
+# ---- the trained classifier ----------------------------------------------------------------
+
+def classify_all(anchored: list[Candidate], classifier: checkworthy.Classifier | None = None) -> list[Selection]:
+    """A label for every sentence from the trained classifier, with its probability; no model call."""
+    classifier = classifier or checkworthy.shipped()
+    scores = classifier.probabilities([c.sentence.text for c in anchored])
+    selections = []
+    for candidate, score in zip(anchored, scores, strict=True):
+        text = candidate.sentence.text
+        if needs_model(candidate) and score >= classifier.threshold:
+            label = "check-worthy"
+        else:
+            label = "not factual" if not_factual(text) else "unimportant"
+        selections.append(Selection(sentence_ref=candidate.sentence.ref, label=label, source="classifier",
+                                    score=round(float(score), 4)))
+    return selections
+
+
+def has_rule_facts(candidate: Candidate) -> bool:
+    """A statement in which the rules found a number or a person named with a title: the facts the
+    checks compare, kept whatever the label (a question states none)."""
+    return bool(candidate.quantities or any(p.role for p in candidate.people)) and not QUESTION.search(
+        candidate.sentence.text)
+
+
 # ---- the stage -----------------------------------------------------------------------------
 
 def judge_all(anchored: list[Candidate], client: LLMClient, workers: int = 1,
@@ -153,12 +184,17 @@ def judge_all(anchored: list[Candidate], client: LLMClient, workers: int = 1,
     return results
 
 
-def chosen(anchored: list[Candidate], selections: list[Selection]) -> list[Candidate]:
-    """The check-worthy sentences, with the reason they were chosen added to their anchors."""
+def chosen(anchored: list[Candidate], selections: list[Selection], keep_facts: bool = False) -> list[Candidate]:
+    """The check-worthy sentences, with the reason they were chosen added to their anchors; with
+    `keep_facts`, also the other statements with rule facts (reason `FACTS_REASON`), so that no
+    number or title the rules found is lost to a label."""
     picked = []
     for candidate, selection in zip(anchored, selections, strict=True):
         if selection.label != "check-worthy":
+            if keep_facts and has_rule_facts(candidate):
+                picked.append(candidate.model_copy(update={"reasons": candidate.reasons + [FACTS_REASON]}))
             continue
-        reason = MODEL_REASON if selection.source == "model" else None if candidate.reasons else STATEMENT_REASON
+        reason = {"model": MODEL_REASON, "classifier": CLASSIFIER_REASON}.get(selection.source)
+        reason = reason or (None if candidate.reasons else STATEMENT_REASON)
         picked.append(candidate.model_copy(update={"reasons": candidate.reasons + [reason]}) if reason else candidate)
     return picked

@@ -37,11 +37,16 @@ class Settings(BaseModel):
     concurrency: int = Field(4, description="parallel requests to a remote endpoint")
     slots: int = Field(4, ge=1, description="requests the embedded server decodes together, and the client sends it at once")
     poll: int = Field(0, ge=0, le=100, description="llama.cpp's busy-wait level between work (0: its threads sleep instead of spinning)")
-    select: Literal["model", "rules"] = Field(
-        "model", description="who picks the check-worthy sentences with the llm extractor: the model, or the rules")
+    select: Literal["classifier", "model", "rules"] = Field(
+        "classifier", description="who picks the check-worthy sentences: the trained classifier (no model call), the "
+        "model (with the llm extractor), or the rules")
     judge_pairs: Literal["flagged", "all"] = Field(
         "flagged", description="'flagged': the model judges the pairs behind rule conflicts only; 'all': every "
         "blocked pair, and contradictions it finds in words become flags")
+    judge_confidence: float | None = Field(
+        None, ge=0.0, le=1.0, description="the model's pair judgment may dismiss a rule conflict, raise a new one or "
+        "corroborate a claim only at this confidence or above (set it where the model's precision was measured at 0.9 "
+        "or more); None: never, its judgments are notes")
     server_binary: Path | None = Field(None, description="a llama-server executable instead of the packaged one")
     temperature: float = 0.0
     seed: int = 0

@@ -75,7 +75,7 @@ def _agreeing(corpus: Corpus, judgments: list[PairJudgment]) -> dict[str, list[s
     by_id = {c.id: c for c in corpus.claims}
     support: dict[str, list[str]] = defaultdict(list)
     for judgment in judgments:
-        if judgment.relation != "agree":
+        if judgment.relation != "agree" or not judgment.decisive:
             continue
         a, b = by_id[judgment.a], by_id[judgment.b]
         support[a.id].append(_quote(b))

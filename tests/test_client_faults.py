@@ -64,7 +64,8 @@ def test_a_reply_that_is_no_answer_is_never_cached_and_a_rerun_asks_again(kind):
     store = Store(":memory:")
     with StubEndpoint(lambda request: GARBAGE[kind]) as broken:
         failed = ask(broken.url, store)
-    assert failed.error and not failed.claims and failed.usage.failed == 1
+    assert failed.error and failed.usage.failed == 1
+    assert [c.predicate for c in failed.claims] == ["count"]  # the rules' claim of the number is kept
     assert len(broken.requests) == 3  # the first try and two retries
     assert rows(store) == []
     with StubEndpoint() as working:  # the endpoint works again: the rerun asks
@@ -86,7 +87,8 @@ def test_an_answer_cut_at_max_tokens_is_not_extracted_and_cached_as_such():
     with StubEndpoint(lambda request: Reply(body=cut)) as stub:
         result = ask(stub.url, store)
         again = ask(stub.url, store)
-    assert result.claims == [] and "cut at the limit of" in result.error
+    assert "cut at the limit of" in result.error
+    assert [(c.number.text, c.predicate) for c in result.claims] == [("12", "count")]  # only the rules' claim
     assert again.error == result.error and again.usage.cached == 1 and len(stub.requests) == 1
     assert rows(store) == [(None, result.error)]
 

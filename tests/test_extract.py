@@ -208,7 +208,8 @@ def test_repeats_reuse_the_first_answer_and_failures_are_kept():
     copy = results[2].claims[1]
     assert copy.copied_from == "a.txt#0" and copy.line == 3
     assert text[copy.number.span.start:copy.number.span.end] == "Two"
-    assert len({c.id for r in results for c in r.claims}) == 4
+    assert len({c.id for r in results for c in r.claims}) == 5
+    assert [c.number.text for c in results[1].claims] == ["30"]  # the failed sentence keeps the rules' claim
 
 
 def test_a_subject_may_be_the_full_name_the_request_gave_for_a_partial_one():

@@ -20,11 +20,11 @@ from factcheck.settings import Settings
 class FakeModel:
     """Answers every kind of request the pipeline sends; records the requests by kind."""
 
-    def __init__(self, relation=lambda a, b: "different facts", labels=None):
-        self.relation, self.labels = relation, labels or {}
+    def __init__(self, relation=lambda a, b: "different facts", labels=None, confidence=0.95):
+        self.relation, self.labels, self.confidence = relation, labels or {}, confidence
         self.requests: dict[str, list] = {"select": [], "extract": [], "judge": []}
 
-    def ask(self, prompt, response_model, messages, context, max_tokens=None, salt=""):
+    def ask(self, prompt, response_model, messages, context, max_tokens=None, salt="", shares_of=None):
         user = messages[-1]["content"]
         if response_model is SentenceLabel:
             self.requests["select"].append(messages)
@@ -33,7 +33,10 @@ class FakeModel:
         if response_model is PairAnswer:
             self.requests["judge"].append(messages)
             a, b = (re.search(rf"^{x} \([^)]*\): (.*)$", user, re.M).group(1) for x in ("A", "B"))
-            return self._answer(PairAnswer(relation=self.relation(a, b), reason=f"judged {a[:20]} / {b[:20]}"))
+            relation = self.relation(a, b)
+            rest = (1 - self.confidence) / 2
+            shares = {r: self.confidence if r == relation else rest for r in ("different facts", "agree", "contradict")}
+            return self._answer(PairAnswer(relation=relation, shares=shares))
         assert issubclass(response_model, Grounded)
         self.requests["extract"].append(messages)
         return self._answer(response_model.model_validate(self._claims(user, response_model), context=context))
@@ -65,7 +68,7 @@ def folder(tmp_path):
     return folder
 
 
-def run_with(fake: FakeModel, folder, monkeypatch, judge_pairs="all", select="model"):
+def run_with(fake: FakeModel, folder, monkeypatch, judge_pairs="all", select="model", judge_confidence=0.9):
     @contextlib.contextmanager
     def fake_model(settings, store):
         yield fake, "fake"
@@ -73,7 +76,7 @@ def run_with(fake: FakeModel, folder, monkeypatch, judge_pairs="all", select="mo
     monkeypatch.setattr(pipeline, "model", fake_model)
     return pipeline.run(folder, Settings(base_url="http://127.0.0.1:9/v1", model="fake", progress=False,
                                          db_path=folder.parent / "cache.sqlite", judge_pairs=judge_pairs,
-                                         select=select))
+                                         select=select, judge_confidence=judge_confidence))
 
 
 def test_rules_alone_raise_the_count_conflict(folder):
@@ -89,6 +92,27 @@ def test_a_pair_judged_different_facts_keeps_the_rule_conflict_only_as_a_note(fo
     assert not [f for f in result.flags if f.kind == "conflict"]
     counts = [c for c in result.claims if c.number is not None]
     assert {c.verdict for c in counts} == {"single-source"}
+
+
+def test_a_judgment_below_the_confidence_set_leaves_the_rule_conflict_and_is_only_told(folder, monkeypatch):
+    unsure = FakeModel(relation=lambda a, b: "different facts", confidence=0.6)
+    result = run_with(unsure, folder, monkeypatch, judge_confidence=0.9)
+    [flag] = [f for f in result.flags if f.kind == "quantity"]
+    assert flag.severity == "high" and "not acted on" in flag.reason and "P(different facts) 0.60" in flag.reason
+    never = run_with(FakeModel(relation=lambda a, b: "different facts"), folder, monkeypatch, judge_confidence=None)
+    assert [f.severity for f in never.flags if f.kind == "quantity"] == ["high"]
+
+
+def test_the_pair_judgment_is_the_same_whichever_claim_comes_first(folder, monkeypatch):
+    # a model that leans to "contradict" when the earlier article comes first
+    leaning = FakeModel(relation=lambda a, b: "contradict" if "12" in a else "different facts", confidence=0.7)
+    result = pipeline.run(folder, Settings(extractor="rules", progress=False, db_path=folder.parent / "c.sqlite"))
+    a, b = (next(c for c in result.claims if c.article_id == x and c.number) for x in ("a.md", "b.md"))
+    forward, _ = pairing.judge_claims(a, b, "article of 2020-03-02", "article of 2020-03-03", leaning)
+    backward, _ = pairing.judge_claims(b, a, "article of 2020-03-03", "article of 2020-03-02", leaning)
+    assert (forward.relation, forward.confidence) == (backward.relation, backward.confidence)
+    assert forward.confidence == pytest.approx((0.7 + 0.15) / 2, abs=0.001)
+    assert len(leaning.requests["judge"]) == 4  # each pair asked in both orders
 
 
 def test_a_pair_judged_the_same_fact_keeps_the_rule_conflict(folder, monkeypatch):
@@ -108,7 +132,7 @@ def test_a_contradiction_in_words_becomes_a_conflict_flag_with_both_quotes_and_t
     [flag] = [f for f in result.flags if f.kind == "conflict"]
     assert [loc.quote for loc in flag.locations] == ["The mayor of Gao resigned on Tuesday.",
                                                      "The mayor of Gao has not resigned."]
-    assert flag.severity == "medium" and "judged The mayor of Gao" in flag.reason
+    assert flag.severity == "medium" and "P(contradict) 0.95" in flag.reason
     mayor = [c for c in result.claims if "mayor" in c.quote]
     assert {c.verdict for c in mayor} == {"contradicted"}
     markdown = report.to_markdown(result)
@@ -119,16 +143,42 @@ def test_by_default_the_model_only_settles_rule_conflicts_and_raises_none_of_its
     result = run_with(FakeModel(relation=lambda a, b: "contradict"), folder, monkeypatch, judge_pairs="flagged")
     assert not [f for f in result.flags if f.kind == "conflict"]
     ruled = {frozenset(f.claims) for f in result.flags if f.kind == "quantity"}
-    assert ruled and {frozenset((j.a, j.b)) for j in result.judgments} == ruled
+    assert ruled and {frozenset((j.a, j.b)) for j in result.judgments if j.source == "model"} == ruled
     assert not [c for c in result.claims if "mayor" in c.quote and c.verdict == "contradicted"]
 
 
 def test_with_rule_selection_the_model_only_extracts_what_the_rules_pick(folder, monkeypatch):
-    by_model, by_rules = FakeModel(), FakeModel()
+    by_model, by_rules, by_classifier = FakeModel(), FakeModel(), FakeModel()
     run_with(by_model, folder, monkeypatch)
     run_with(by_rules, folder, monkeypatch, select="rules")
-    assert by_model.requests["select"] and not by_rules.requests["select"]
+    run_with(by_classifier, folder, monkeypatch, select="classifier")
+    assert by_model.requests["select"] and not by_rules.requests["select"] and not by_classifier.requests["select"]
     assert 0 < len(by_rules.requests["extract"]) <= len(by_model.requests["extract"])
+    assert by_classifier.requests["extract"]
+
+
+def test_the_model_path_keeps_every_rule_flag_whatever_it_reads(tmp_path, monkeypatch):
+    """A model that reads one article's death toll as a count of the wounded still leaves the
+    rules' count conflict standing."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.md").write_text("---\ndate: 2020-03-02\n---\nGunmen killed 12 villagers in Gao on Monday.\n")
+    (folder / "b.md").write_text("---\ndate: 2020-03-03\n---\nGunmen killed 30 villagers and wounded others in Gao.\n")
+
+    class Misreading(FakeModel):
+        @staticmethod
+        def _claims(user, response_model):
+            claims = FakeModel._claims(user, response_model)
+            misread = "30 villagers" in user
+            return {k: v | {"counts": "wounded"} if k != "statement" and misread else v for k, v in claims.items()}
+
+    rules = pipeline.run(folder, Settings(extractor="rules", progress=False, db_path=tmp_path / "r.sqlite"))
+    model = run_with(Misreading(), folder, monkeypatch, select="classifier", judge_confidence=None)
+    misread = next(c for c in model.claims if c.article_id == "b.md" and c.number)
+    assert "wounded" in misread.number.unit
+    places = lambda flags: {pipeline._places(f) for f in flags}  # noqa: E731
+    assert [f.severity for f in rules.flags if f.kind == "quantity"] == ["high"]
+    assert places(rules.flags) <= places(model.flags)
 
 
 def test_agreeing_articles_corroborate_each_other_but_a_copy_does_not(tmp_path, monkeypatch):

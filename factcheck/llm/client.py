@@ -19,12 +19,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 import instructor
 import openai
@@ -152,21 +153,26 @@ class LLMClient:
         )
 
     def ask(self, prompt: Prompt, response_model: type[T], messages: list[dict], context: dict,
-            max_tokens: int | None = None, salt: str = "") -> Answer:
+            max_tokens: int | None = None, salt: str = "", shares_of: str | None = None) -> Answer:
         """Ask for `response_model`; never raises for a bad answer or a failed request.
 
         `salt` names the version of the caller's validators, so changing them re-asks.
+        `shares_of`: a field whose value is one of a `Literal`'s options; the answer's `shares`
+        field gets the probability the model gave each option at the value's first token (from
+        the endpoint's token log-probabilities), so one prefill yields a graded judgment.
         """
         schema = response_model.model_json_schema()
         request = {"model": self.model, "mode": self.settings.mode, "messages": messages,
                    "max_tokens": max_tokens or self.settings.max_tokens, "temperature": self.settings.temperature}
+        if shares_of:
+            request["shares_of"] = shares_of
         schema_hash = stable_hash(schema)
         key = stable_hash({"prompt": prompt.sha256, "schema": schema_hash, "request": request, "salt": salt})
         hit = self._from_cache(key, response_model, context)
         if hit is not None:
             return hit
         started = time.perf_counter()
-        outcome = self._answer(response_model, messages, context, request["max_tokens"])
+        outcome = self._answer(response_model, messages, context, request["max_tokens"], shares_of)
         outcome.usage.seconds = time.perf_counter() - started
         if self.store and outcome.answered:
             self.store.save_answer(
@@ -189,7 +195,7 @@ class LLMClient:
             return None
         return Answer(value, row[1], LLMUsage(cached=1))
 
-    def _answer(self, response_model, messages, context, max_tokens) -> _Outcome:
+    def _answer(self, response_model, messages, context, max_tokens, shares_of=None) -> _Outcome:
         """Ask until the model answers, retrying requests that got no answer within the deadline."""
         deadline = time.monotonic() + self.settings.sentence_deadline
         usage = LLMUsage()
@@ -200,7 +206,7 @@ class LLMClient:
                     wait = min(self.settings.retry_wait * 2 ** (attempt - 1), 30.0)
                     if time.monotonic() + wait >= deadline or self._cancelled.wait(wait):
                         break
-                outcome = self._call(response_model, messages, context, max_tokens)
+                outcome = self._call(response_model, messages, context, max_tokens, shares_of)
                 usage.add(outcome.usage)
                 if outcome.answered or not outcome.retry:
                     break
@@ -210,11 +216,12 @@ class LLMClient:
         outcome.usage.failed = 0 if outcome.answered else 1
         return outcome
 
-    def _call(self, response_model, messages, context, max_tokens) -> _Outcome:
+    def _call(self, response_model, messages, context, max_tokens, shares_of=None) -> _Outcome:
         """One instructor call: a validated answer, an answer that failed, or no answer."""
         retrying = self._retrying()
         client = self._instructor()
         token = VALIDATION_CONTEXT.set(context)
+        extra = {"logprobs": True, "top_logprobs": TOP_LOGPROBS} if shares_of else {}
         try:
             value, completion = client.chat.completions.create_with_completion(
                 model=self.model,
@@ -224,6 +231,7 @@ class LLMClient:
                 max_tokens=max_tokens,
                 temperature=self.settings.temperature,
                 seed=self.settings.seed,
+                **extra,
             )
         except IncompleteOutputException as exc:
             used = getattr(exc.last_completion, "usage", None)
@@ -234,6 +242,9 @@ class LLMClient:
             VALIDATION_CONTEXT.reset(token)
         total = getattr(value, "_total_usage", None) or completion.usage
         usage = _usage(total, calls=retrying.statistics.get("attempt_number", 1))
+        if shares_of:
+            options = get_args(response_model.model_fields[shares_of].annotation)
+            value.shares = option_shares(completion, shares_of, options) or {str(getattr(value, shares_of)): 1.0}
         return self._as_cached(value, response_model, context, usage)
 
     def _failed(self, exc: InstructorRetryException) -> _Outcome:
@@ -264,6 +275,30 @@ class LLMClient:
 
     def _secrets(self) -> tuple[str | None, ...]:
         return (self.settings.api_key,)
+
+
+TOP_LOGPROBS = 10
+
+
+def option_shares(completion: ChatCompletion, field: str, options: tuple[str, ...]) -> dict[str, float] | None:
+    """The probability of each option at the first token of `field`'s value, renormalised over the
+    options (a top token that starts an option counts for it); None without log-probabilities."""
+    logprobs = getattr(completion.choices[0], "logprobs", None)
+    content = getattr(logprobs, "content", None) or []
+    written = ""
+    for token in content:
+        after_key = written.split(f'"{field}"', 1)[1] if f'"{field}"' in written else None
+        if after_key is not None and ":" in after_key and token.token.strip(' "'):
+            mass = dict.fromkeys(options, 0.0)
+            for top in token.top_logprobs or []:
+                start = top.token.lstrip(' "').lower()
+                matches = [o for o in options if start and o.lower().startswith(start)]
+                for option in matches:
+                    mass[option] += math.exp(top.logprob) / len(matches)
+            total = sum(mass.values())
+            return {o: round(m / total, 4) for o, m in mass.items()} if total else None
+        written += token.token
+    return None
 
 
 def _retryable(exc: BaseException) -> bool:
