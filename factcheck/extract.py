@@ -354,6 +354,24 @@ def _claim(candidate: Candidate, key: str, entry: BaseModel, number: NumberValue
     )
 
 
+def ground_subjects(extraction: Extraction, article: Article) -> Extraction:
+    """Every subject in the article's own words: a name the request gave in full ("Ibrahim Boubacar
+    Keita" for the article's "President Ibrahim Boubacar") is cut to the words the article has up
+    to the claim's sentence; a subject with none of them is marked, never passed off as the text's.
+    Who a subject is stays in the claim's `entity`, resolved later."""
+    claims = []
+    for claim in extraction.claims:
+        source = normalize(article.text[:claim.span.end])
+        if grounded_share(claim.subject, source) < 1.0:
+            kept = _grounded_part(claim.subject, source)
+            claim = claim.model_copy(update={"subject": kept or f"{UNGROUNDED} {claim.subject}"})
+        claims.append(claim)
+    return extraction.model_copy(update={"claims": claims})
+
+
+UNGROUNDED = "[not in the article]"
+
+
 def attach_role(subject: str, people: list[PersonMention]) -> tuple[str, str | None]:
     """The person's name and the title the sentence gives them, when the subject is that person."""
     folded = normalize(subject)
@@ -472,7 +490,7 @@ def extract_all(candidates: list[Candidate], articles: dict[str, Article], clien
 
     def run(candidate: Candidate) -> Extraction:
         article = articles[candidate.sentence.article_id]
-        return extract_one(candidate, article, client, names.get(candidate.sentence.ref, []))
+        return ground_subjects(extract_one(candidate, article, client, names.get(candidate.sentence.ref, [])), article)
 
     done = {e.sentence_ref: e for e in in_parallel(run, originals, workers, on_done)}
     results = []

@@ -220,3 +220,20 @@ def test_a_subject_may_be_the_full_name_the_request_gave_for_a_partial_one():
     article = Article(id="a", path="a", text=text)
     assert "francois" not in validation_sources(inspect(sentence), article)["subject"]
     assert "francois hollande" in validation_sources(inspect(sentence), article, ["Francois Hollande"])["subject"]
+
+
+def test_a_subject_is_cut_to_the_article_s_own_words():
+    from factcheck.extract import UNGROUNDED, ground_subjects
+    from factcheck.models import Claim, Extraction, Span
+
+    text = "Soldiers loyal to President Ibrahim Boubacar left. He resigned on Tuesday."
+    article = Article(id="a.txt", path="a", text=text)
+    start = text.index("He")
+
+    def claim(subject: str) -> Claim:
+        return Claim(id=subject, article_id="a.txt", sentence_index=1, line=1, subject=subject, predicate="resigned",
+                     quote=text[start:], span=Span(start=start, end=len(text)))
+
+    given = Extraction(sentence_ref="a.txt#1", claims=[claim("Ibrahim Boubacar Keita"), claim("He"), claim("Macky Sall")])
+    subjects = [c.subject for c in ground_subjects(given, article).claims]
+    assert subjects == ["Ibrahim Boubacar", "He", f"{UNGROUNDED} Macky Sall"]

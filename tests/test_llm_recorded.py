@@ -11,11 +11,12 @@ import re
 
 import pytest
 
-from factcheck import pipeline, report
+from factcheck import pipeline, report, select
 from factcheck.candidates import inspect
-from factcheck.extract import extract_one
+from factcheck.extract import extract_one, grounded_share
 from factcheck.llm.client import LLMClient
 from factcheck.models import Article, Sentence
+from factcheck.sentences import normalize
 from factcheck.settings import EMBEDDED_MODEL_NAME, Settings
 
 REPLAY_URL = "http://127.0.0.1:9/v1"  # nothing listens here: replay never reaches it
@@ -73,6 +74,8 @@ def test_seeds_end_to_end(endpoint, tmp_path, seeds):
         if claim.date:
             assert text[claim.date_span.start:claim.date_span.end] == claim.date
             assert claim.date in claim.quote
+        # every subject is the article's own words: its sentence or an earlier mention it refers back to
+        assert grounded_share(claim.subject, normalize(text[:claim.span.end])) == 1.0, claim.subject
     assert first.usage.calls > 0 and first.usage.cached == 0
 
     markdown = report.to_markdown(first)
@@ -89,6 +92,7 @@ def test_seeds_end_to_end(endpoint, tmp_path, seeds):
     assert troop_articles == {"000", "001", "002"}
 
     second = pipeline.run(seeds, settings)  # same cache: no model call, same report
-    asked = len([c for c in first.candidates if not c.sentence.duplicate_of])  # plus labels and pair judgments
+    asked = len([c for c in first.candidates  # plus the pair judgments
+                 if not c.sentence.duplicate_of and select.FACTS_REASON not in c.reasons])
     assert second.usage.calls == 0 and second.usage.cached >= asked
     assert report.to_markdown(second) == markdown
