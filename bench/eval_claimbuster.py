@@ -1,9 +1,12 @@
 """Candidate selection on ClaimBuster debate sentences: binary F1 with check-worthy (CFS) positive,
 and macro-F1 over the three labels (CFS check-worthy, UFS unimportant, NFS not factual).
 
-`--extractor rules` (the default) scores the rule selection (`select.rule_label`: a statement
+`--select classifier` (the default) scores the trained classifier's label (`select.classify_all`,
+the shipped weights of `factcheck/data/checkworthy.json.gz`, no model call; its negatives are
+"not factual" or "unimportant" by the rules' marks, so macro-F1 means little for it).
+`--select rules` scores the rule selection (`select.rule_label`: a statement
 with an anchor, or one with no mark of opinion, intention, prediction or request); it never says
-"unimportant", so its UFS F1 is 0. `--extractor llm` scores the model's label (`select.judge_all`,
+"unimportant", so its UFS F1 is 0. `--select model` (or `--extractor llm`) scores the model's label (`select.judge_all`,
 one call per sentence, the rule anchors as hints), from the embedded model or from any
 OpenAI-compatible endpoint with `--base-url URL --model NAME`. `--limit N` scores a fixed subset:
 the first N/3 sentences of each label in file order.
@@ -12,7 +15,7 @@ the first N/3 sentences of each label in file order.
 variants measured are in docs/benchmarks.md).
 
     python bench/eval_claimbuster.py [--data ../shared/eval/claimbuster_checkworthiness.jsonl]
-        [--extractor rules|llm] [--limit N] [--prompt-version N] [--base-url URL --model NAME]
+        [--select classifier|rules|model] [--limit N] [--prompt-version N] [--base-url URL --model NAME]
         [--concurrency 4]
 """
 
@@ -53,6 +56,10 @@ def anchored(rows: list[dict]) -> list:
 
 def rule_labels(rows: list[dict]) -> list[str]:
     return [GOLD[select.rule_label(c)] for c in anchored(rows)]
+
+
+def classifier_labels(rows: list[dict]) -> list[str]:
+    return [GOLD[s.label] for s in select.classify_all(anchored(rows))]
 
 
 def model_labels(rows: list[dict], settings: Settings) -> tuple[list[str], dict]:
@@ -105,8 +112,13 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--limit", type=int, help="a fixed subset: the first N/3 sentences of each label")
     parser.add_argument("--prompt-version", type=int, help="ask with prompts/select_claims.vN.txt")
+    parser.add_argument("--select", choices=["classifier", "rules", "model"], default="classifier")
     add_model_args(parser)
     args = parser.parse_args()
+    if args.select == "model":
+        args.extractor = "llm"
+    elif args.extractor == "llm":
+        args.select = "model"
     if args.prompt_version:
         select.PROMPT = (select.PROMPT[0], args.prompt_version)
     rows = load(args.data, args.limit)
@@ -114,14 +126,16 @@ def main() -> int:
         print(f"skipped: {args.data} not found")
         return 0
     started = time.perf_counter()
-    if args.extractor == "rules":
+    if args.select == "classifier":
+        result = evaluate(rows, classifier_labels(rows))
+    elif args.select == "rules":
         result = evaluate(rows)
     else:
         with one_backend(settings_from(args)) as settings:
             predicted, usage = model_labels(rows, settings)
         result = evaluate(rows, predicted) | {"model": settings.model, "prompt": "%s.v%d" % select.PROMPT,
                                               "usage": usage}
-    result |= {"extractor": args.extractor, "seconds": round(time.perf_counter() - started, 1)}
+    result |= {"select": args.select, "seconds": round(time.perf_counter() - started, 3)}
     print(json.dumps(result, indent=2))
     return 0
 

@@ -74,6 +74,7 @@ class Scorer:
         self.settings, self.judge_only, self.client = settings, judge_only, client
         self.evidence_first = evidence_first
         self.usage, self._lock = LLMUsage(), threading.Lock()
+        self.graded: list[tuple[bool, list[dict] | None]] = []  # judge-only: (truth, shares in each order)
 
     def _spent(self, usage: LLMUsage) -> None:
         with self._lock:
@@ -96,15 +97,19 @@ class Scorer:
         return bool(hits), [f.kind for f in hits]
 
     def _judged(self, item: dict) -> tuple[bool, list[str]]:
-        from factcheck.pairing import dated, judge_claims
+        from factcheck.pairing import both_orders, dated, judge_claims
 
         (claim_text, claim), (evidence_text, evidence) = propositions(item)
         a, b = _claim("claim", claim_text, claim), _claim("evidence", evidence_text, evidence)
-        if self.evidence_first:
-            a, b = b, a
         judgment, usage = judge_claims(a, b, dated(DATE), dated(DATE), self.client)
+        shares, _, _ = both_orders(a, b, dated(DATE), dated(DATE), self.client)  # from the cache
         self._spent(usage)
-        said = judgment.relation == "contradict"
+        if self.evidence_first:  # one order alone, the evidence as A
+            said = shares is not None and max(shares[1], key=shares[1].get) == "contradict"
+        else:
+            said = judgment.relation == "contradict"
+        with self._lock:
+            self.graded.append((bool(item["contradiction"]), shares))
         return said, ["conflict"] if said else []
 
 
@@ -211,7 +216,59 @@ def _judged(args, settings: Settings) -> dict:
     finally:
         store.close()
     results["usage"] = scorer.usage.model_dump(exclude={"seconds"})
+    results["orders_and_confidence"] = graded_scores(scorer.graded)
     return results
+
+
+def graded_scores(graded: list[tuple[bool, list[dict] | None]]) -> dict:
+    """Over every judged pair (all sets together): REFUTES P/R/F1 of each order alone and of the
+    two-order mean (the shipped judgment); how far the orders differ; and the confidence at which
+    "contradict" and "different facts" reach a precision of 0.9, chosen on the even rows and
+    measured on the odd rows (held out)."""
+    rows = [(truth, shares) for truth, shares in graded if shares is not None]
+    truth = [t for t, _ in rows]
+
+    def argmax(share: dict) -> str:
+        return max(share, key=lambda r: (share[r], r == "different facts"))
+
+    mean = [{r: (s[0].get(r, 0) + s[1].get(r, 0)) / 2 for r in ("different facts", "agree", "contradict")}
+            for _, s in rows]
+    orders = {name: _scores([argmax(s[i]) == "contradict" for _, s in rows], truth)
+              for i, name in ((0, "claim_first"), (1, "evidence_first"))}
+    combined = _scores([argmax(m) == "contradict" for m in mean], truth)
+    said_by_order = [[argmax(s[i]) for _, s in rows] for i in (0, 1)]
+    result = {"pairs": len(rows), "unanswered": len(graded) - len(rows), **orders, "both_orders_mean": combined,
+              "mean_f1_of_the_orders": round((orders["claim_first"]["f1"] + orders["evidence_first"]["f1"]) / 2, 3),
+              "recall_difference_between_orders": round(abs(orders["claim_first"]["recall"]
+                                                            - orders["evidence_first"]["recall"]), 3),
+              "relation_differs_between_orders": round(sum(x != y for x, y in zip(*said_by_order)) / max(1, len(rows)), 3)}
+    for relation, positive in (("contradict", True), ("different facts", False)):
+        result[f"confidence_for_precision_0.9_{relation.replace(' ', '_')}"] = _held_out(
+            [m[relation] for m in mean], [t == positive for t in truth])
+    return result
+
+
+def _scores(said: list[bool], truth: list[bool]) -> dict:
+    tp = sum(s and t for s, t in zip(said, truth))
+    fp = sum(s and not t for s, t in zip(said, truth))
+    fn = sum(t and not s for s, t in zip(said, truth))
+    return _prf(tp, fp, fn)
+
+
+def _held_out(scores: list[float], truth: list[bool]) -> dict:
+    """The lowest confidence whose precision on the even rows is at least 0.9 (with at least 5
+    pairs above it), and what it gives on the odd rows."""
+    even = [(s, t) for i, (s, t) in enumerate(zip(scores, truth)) if i % 2 == 0]
+    odd = [(s, t) for i, (s, t) in enumerate(zip(scores, truth)) if i % 2 == 1]
+    chosen = None
+    for threshold in sorted({round(s, 3) for s, _ in even}):
+        above = [t for s, t in even if s >= threshold]
+        if len(above) >= 5 and sum(above) / len(above) >= 0.9:
+            chosen = threshold
+            break
+    if chosen is None:
+        return {"threshold": None, "note": "no confidence reaches precision 0.9 on the even rows"}
+    return {"threshold": chosen, "held_out_odd_rows": _scores([s >= chosen for s, _ in odd], [t for _, t in odd])}
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ clone or a bare mirror both serve:
 
 - `data/two_class/kfold_30ncs.json` at 332bba08 (label 1 check-worthy, 0 not), and
 - `data/data_small.json` at 386fb4db (ClaimBuster's three classes: 1 CFS, 0 UFS, -1 NFS).
+Each sentence gets one of three classes: check-worthy (CFS), unimportant factual (UFS, known from
+the three-class file) and the rest (non-factual, or not check-worthy of unknown kind).
 
 Removed from training, so the development set stays a test: every sentence of
 `data/disjoint_2000.json` at 386fb4db (the file the 600 sentences of
@@ -15,7 +17,8 @@ by near-duplicate text (rapidfuzz ratio >= 90 on the folded text). The CLEF Chec
 the repository are not read.
 
 The sentences left are split 80/20, stratified, with a fixed seed. The classifier (TF-IDF of word
-1-2 grams and character 2-5 grams, digits folded to 0, logistic regression) is fitted on the 80 %;
+1-2 grams and character 2-5 grams, digits folded to 0, a multinomial logistic regression over the
+three classes whose P(check-worthy) is the score) is fitted on the 80 %;
 its regularisation and its threshold are chosen on the 20 % (the threshold that gives the best F1
 there); the dev set is only scored, never used to choose. Prints the figures it wrote into the
 data card.
@@ -51,6 +54,7 @@ HELD_OUT = ("386fb4db91611b025fc76ac7d15d57a1c85d2585", "data/disjoint_2000.json
 NEAR = 90
 SEED = 0
 C_GRID = (0.5, 1.0, 2.0, 4.0, 8.0)
+CFS, UFS, OTHER = 2, 1, 0
 
 
 def git_json(repo: Path, commit: str, path: str) -> list[dict]:
@@ -63,13 +67,17 @@ def fold(text: str) -> str:
 
 
 def training_rows(repo: Path) -> list[dict]:
-    """Every sentence of the two sets once (by id), with a binary label: 1 check-worthy (CFS)."""
+    """Every sentence of the two sets once (by id): `label` 1 check-worthy (CFS) or 0, and `cls`,
+    CFS, UFS (unimportant factual, where the three-class file says so) or OTHER."""
+    three = {str(row["sentence_id"]): int(row["label"]) for row in git_json(repo, *THREE_CLASS)}
     rows: dict[str, dict] = {}
     for row in git_json(repo, *TWO_CLASS):
         rows[str(row["sentence_id"])] = {"id": str(row["sentence_id"]), "text": row["text"], "label": int(row["label"])}
     for row in git_json(repo, *THREE_CLASS):
         rows.setdefault(str(row["sentence_id"]), {"id": str(row["sentence_id"]), "text": row["text"],
                                                   "label": int(int(row["label"]) == 1)})
+    for row in rows.values():
+        row["cls"] = CFS if row["label"] else UFS if three.get(row["id"]) == 0 else OTHER
     return list(rows.values())
 
 
@@ -110,6 +118,7 @@ def deduplicate(rows: list[dict], ids: set[str], texts: list[str]) -> tuple[list
     counts["repeat_in_training_removed"] = len(rows) - int(near.sum()) - len(kept)
     counts["kept"] = len(kept)
     counts["kept_check_worthy"] = sum(r["label"] for r in kept)
+    counts["kept_unimportant_factual"] = sum(r["cls"] == UFS for r in kept)
     return kept, counts
 
 
@@ -126,8 +135,7 @@ def best_threshold(probabilities: np.ndarray, truth: np.ndarray) -> tuple[float,
 def fit(texts: list[str], labels: np.ndarray, c: float):
     vectorizer = checkworthy.new_vectorizer()
     features = vectorizer.fit_transform(texts)
-    model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced", solver="liblinear",
-                               random_state=SEED)
+    model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced", random_state=SEED)
     model.fit(features, labels)
     return vectorizer, model
 
@@ -155,12 +163,13 @@ def main() -> int:
     started = time.perf_counter()
     rows, counts = deduplicate(training_rows(args.repo), *held_out(args.repo, args.dev))
     texts = [r["text"] for r in rows]
-    labels = np.array([r["label"] for r in rows])
-    train_x, val_x, train_y, val_y = train_test_split(texts, labels, test_size=0.2, stratify=labels, random_state=SEED)
+    classes = np.array([r["cls"] for r in rows])
+    train_x, val_x, train_c, val_c = train_test_split(texts, classes, test_size=0.2, stratify=classes, random_state=SEED)
+    val_y = val_c == CFS
     trials = []
     for c in C_GRID:
-        vectorizer, model = fit(train_x, train_y, c)
-        probabilities = model.predict_proba(vectorizer.transform(val_x))[:, 1]
+        vectorizer, model = fit(train_x, train_c, c)
+        probabilities = model.predict_proba(vectorizer.transform(val_x))[:, list(model.classes_).index(CFS)]
         threshold, score = best_threshold(probabilities, val_y)
         trials.append((score, c, threshold, vectorizer, model, probabilities))
     score, c, threshold, vectorizer, model, probabilities = max(trials, key=lambda t: t[0])
@@ -172,9 +181,9 @@ def main() -> int:
             "files": [f"{path} @ {commit}" for commit, path in (TWO_CLASS, THREE_CLASS)],
             "excluded": [f"{HELD_OUT[1]} @ {HELD_OUT[0]}", "the 600 dev sentences"],
             "near_duplicate": f"rapidfuzz ratio >= {NEAR} on case- and punctuation-folded text",
-            "counts": counts | {"train": len(train_y), "validation": len(val_y)},
+            "counts": counts | {"train": len(train_c), "validation": len(val_c)},
             "c": c, "threshold": threshold, "validation": validation, "seed": SEED}
-    checkworthy.save(args.out, vectorizer, model, threshold, card)
+    checkworthy.save(args.out, vectorizer, model, threshold, card, positive=CFS)
     shipped = checkworthy.Classifier.load(args.out)
     result = {"data_card": card, "dev": dev_scores(shipped, args.dev), "bytes": args.out.stat().st_size,
               "seconds": round(time.perf_counter() - started, 1)}

@@ -185,25 +185,35 @@ def judge_one(pair: Pair, corpus: Corpus, client: LLMClient) -> tuple[PairJudgme
 
 def judge_claims(a: Claim, b: Claim, dated_a: str, dated_b: str, client: LLMClient,
                  keys: tuple[str, ...] = (), confidence: float | None = None) -> tuple[PairJudgment, LLMUsage]:
-    """The model's judgment of two claims, the same whichever comes first: asked in both orders
-    (two cached calls, a prefill and a few tokens each), the probabilities of the relations at the
-    answer's first token are averaged; the relation is the likeliest, its probability the
-    confidence. `decisive` when that reaches `confidence` (None: never)."""
-    system, usage, shares = prompt(), LLMUsage(), []
-    for first, second, dated_first, dated_second in ((a, b, dated_a, dated_b), (b, a, dated_b, dated_a)):
-        answer = client.ask(system, PairAnswer, claim_messages(first, second, dated_first, dated_second, system.text),
-                            context={}, max_tokens=MAX_TOKENS, salt=VERSION, shares_of="relation")
-        usage.add(answer.usage)
-        judgment = PairJudgment(a=a.id, b=b.id, keys=list(keys), source="model")
-        if answer.value is None:
-            return judgment.model_copy(update={"error": answer.error}), usage
-        shares.append(answer.value.shares or {answer.value.relation: 1.0})
+    """The model's judgment of two claims, the same whichever comes first: the probabilities of
+    the relations, averaged over both orders (`both_orders`); the relation is the likeliest, its
+    probability the confidence. `decisive` when that reaches `confidence` (None: never)."""
+    judgment = PairJudgment(a=a.id, b=b.id, keys=list(keys), source="model")
+    shares, usage, error = both_orders(a, b, dated_a, dated_b, client)
+    if shares is None:
+        return judgment.model_copy(update={"error": error}), usage
     mean = {r: round(sum(s.get(r, 0.0) for s in shares) / len(shares), 3) for r in get_args(Relation)}
     relation = max(mean, key=lambda r: (mean[r], r == "different facts"))
     reason = "; ".join(f"P({r}) {mean[r]:.2f}" for r in sorted(mean, key=mean.get, reverse=True))
     decisive = confidence is not None and mean[relation] >= confidence
     return judgment.model_copy(update={"relation": relation, "confidence": mean[relation], "decisive": decisive,
                                        "reason": f"{reason} (both orders)"}), usage
+
+
+def both_orders(a: Claim, b: Claim, dated_a: str, dated_b: str,
+                client: LLMClient) -> tuple[list[dict[str, float]] | None, LLMUsage, str | None]:
+    """The probability of each relation with `a` first, then with `b` first: two cached calls, a
+    prefill and a few tokens each, read at the answer's first token. None with the error when
+    either call got no answer."""
+    system, usage, shares = prompt(), LLMUsage(), []
+    for first, second, dated_first, dated_second in ((a, b, dated_a, dated_b), (b, a, dated_b, dated_a)):
+        answer = client.ask(system, PairAnswer, claim_messages(first, second, dated_first, dated_second, system.text),
+                            context={}, max_tokens=MAX_TOKENS, salt=VERSION, shares_of="relation")
+        usage.add(answer.usage)
+        if answer.value is None:
+            return None, usage, answer.error
+        shares.append(answer.value.shares or {answer.value.relation: 1.0})
+    return shares, usage, None
 
 
 def judge_all(pairs: list[Pair], corpus: Corpus, client: LLMClient, workers: int = 1,

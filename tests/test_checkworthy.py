@@ -28,19 +28,21 @@ def test_the_shipped_classifier_tells_a_checkable_statement_from_talk():
     assert factual >= classifier.threshold > talk
 
 
-def test_saved_weights_give_the_probabilities_scikit_learn_gives(tmp_path):
+@pytest.mark.parametrize("labels", [[1, 0, 1, 0, 1, 0], [2, 0, 2, 1, 2, 0]], ids=["binary", "three classes"])
+def test_saved_weights_give_the_probabilities_scikit_learn_gives(tmp_path, labels):
     from sklearn.linear_model import LogisticRegression
 
     texts = ["We cut taxes by 10 percent in 1998.", "I think we can do better.", "Crime fell 20 percent.",
              "Let me say this.", "The deficit was 300 billion dollars.", "Thank you all."] * 3
-    labels = np.array([1, 0, 1, 0, 1, 0] * 3)
+    labels = np.array(labels * 3)
+    positive = int(labels.max())
     vectorizer = checkworthy.new_vectorizer()
-    model = LogisticRegression(C=1.0, solver="liblinear").fit(vectorizer.fit_transform(texts), labels)
+    model = LogisticRegression(C=1.0).fit(vectorizer.fit_transform(texts), labels)
     path = tmp_path / "weights.json.gz"
-    checkworthy.save(path, vectorizer, model, 0.5, {"source": "test"})
+    checkworthy.save(path, vectorizer, model, 0.5, {"source": "test"}, positive=positive)
     loaded = checkworthy.Classifier.load(path)
     unseen = ["Taxes fell 15 percent in 2001.", "I think so."]
-    expected = model.predict_proba(vectorizer.transform(unseen))[:, 1]
+    expected = model.predict_proba(vectorizer.transform(unseen))[:, list(model.classes_).index(positive)]
     assert loaded.probabilities(unseen) == pytest.approx(expected, abs=1e-5)
     assert path.read_bytes()[:2] == b"\x1f\x8b"  # gzip, never a pickle
 
