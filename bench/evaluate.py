@@ -2,7 +2,8 @@
 
     python bench/evaluate.py [--eval ../shared/eval]
 
-Runs the scorers with the rules extractor (no model, so it takes seconds): casualty-count
+Runs the scorers with the rules extractor (no model, so it takes seconds; the check-worthy
+sentences picked by the trained classifier, as by default): casualty-count
 conflicts on the news clusters, candidate selection on ClaimBuster, claim decomposition on
 PropSegmEnt, and conflict detection on the VitaminC and PropSegmEnt pairs by phenomenon.
 A set whose file is absent is reported as skipped. The model's figures come from the scripts
@@ -47,10 +48,13 @@ def main() -> int:
         table.append(f"| casualty conflicts | skipped: {clusters} not found | | | | |")
     claimbuster = args.eval / "claimbuster_checkworthiness.jsonl"
     if claimbuster.is_file():
-        result = eval_claimbuster.evaluate(_rows(claimbuster))
-        shares = ", ".join(f"{k} {v:.0%}" for k, v in result["selected_share_by_label"].items())
-        table.append(f"| candidate selection (CFS positive) | ClaimBuster, {result['sentences']} sentences "
-                     f"| {result['precision']} | {result['recall']} | {result['f1']} | selected: {shares} |")
+        rows = _rows(claimbuster)
+        for name, labels in (("trained classifier", eval_claimbuster.classifier_labels(rows)),
+                             ("rules", eval_claimbuster.rule_labels(rows))):
+            result = eval_claimbuster.evaluate(rows, labels)
+            shares = ", ".join(f"{k} {v:.0%}" for k, v in result["selected_share_by_label"].items())
+            table.append(f"| candidate selection (CFS positive), {name} | ClaimBuster, {result['sentences']} "
+                         f"sentences | {result['precision']} | {result['recall']} | {result['f1']} | selected: {shares} |")
     else:
         table.append(f"| candidate selection | skipped: {claimbuster} not found | | | | |")
     propositions = args.eval / eval_decomposition.DEFAULT_DATA.name

@@ -96,3 +96,26 @@ def test_seeds_end_to_end(endpoint, tmp_path, seeds):
                  if not c.sentence.duplicate_of and select.FACTS_REASON not in c.reasons])
     assert second.usage.calls == 0 and second.usage.cached >= asked
     assert report.to_markdown(second) == markdown
+
+
+@pytest.mark.vcr
+def test_a_pair_judgment_reads_the_relation_probabilities_and_ignores_the_order(endpoint, tmp_path):
+    from factcheck.models import Claim, Span
+    from factcheck.pairing import judge_claims
+    from factcheck.store import Store
+
+    def claim(article_id: str, text: str) -> Claim:
+        return Claim(id=article_id, article_id=article_id, sentence_index=0, line=1, subject="", predicate="",
+                     quote=text, span=Span(start=0, end=len(text)), claim_text=text)
+
+    a = claim("a", "Rebels killed 12 soldiers in an ambush near Kidal on Friday.")
+    b = claim("b", "Twenty soldiers died when their convoy was ambushed near Kidal on Friday.")
+    # with the answer cache, as in a run: the second judgment reads the two answers of the first
+    # (llama.cpp's arithmetic differs a little between two runs of one request)
+    client = LLMClient(settings_for(endpoint, tmp_path), endpoint[0], endpoint[1], Store(":memory:"))
+    forward, usage = judge_claims(a, b, "article of 2021-03-02", "article of 2021-03-03", client)
+    backward, again = judge_claims(b, a, "article of 2021-03-03", "article of 2021-03-02", client)
+    assert forward.error is None and usage.calls == 2 and again.cached == 2
+    assert (forward.relation, forward.confidence) == (backward.relation, backward.confidence)
+    assert 1 / 3 <= forward.confidence <= 1.0 and "(both orders)" in forward.reason
+    assert usage.completion_tokens <= 2 * 12  # the relation only: no reason is decoded
