@@ -37,7 +37,7 @@ PROMPT = ("select_claims", 1)
 VERSION = "1"  # bump when the answer's reading changes: cached answers are keyed on it
 MAX_TOKENS = 24
 MODEL_REASON = "judged check-worthy"
-CLASSIFIER_REASON = "check-worthy (classifier)"
+CLASSIFIER_REASON = "check-worthy (classifier, p {score:.2f})"  # its probability, for the reviewer
 STATEMENT_REASON = "statement"
 FACTS_REASON = "rule facts"  # not judged check-worthy, but its numbers and titles are checked
 
@@ -194,7 +194,8 @@ def chosen(anchored: list[Candidate], selections: list[Selection], keep_facts: b
             if keep_facts and has_rule_facts(candidate):
                 picked.append(candidate.model_copy(update={"reasons": candidate.reasons + [FACTS_REASON]}))
             continue
-        reason = {"model": MODEL_REASON, "classifier": CLASSIFIER_REASON}.get(selection.source)
+        reason = {"model": MODEL_REASON, "classifier": CLASSIFIER_REASON.format(score=selection.score or 0.0)
+                  }.get(selection.source)
         reason = reason or (None if candidate.reasons else STATEMENT_REASON)
         picked.append(candidate.model_copy(update={"reasons": candidate.reasons + [reason]}) if reason else candidate)
     return picked
