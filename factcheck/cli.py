@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
                      "rule conflict, to settle whether they are about the same fact; 'all', every pair that shares a "
                      "name, entity or kind of count, raising contradictions it finds in words (for a larger model: "
                      "the embedded 1.5B model called almost every pair of the seeds a contradiction)")
-    run.add_argument("--judge-confidence", type=float, metavar="P",
+    run.add_argument("--judge-confidence", type=_probability, metavar="P",
                      help="let the model's pair judgment dismiss a rule conflict, raise a new one or corroborate a "
                      "claim when its confidence (both orders averaged) is at least P; set it where the model's "
                      "precision was measured at 0.9 or more (default: never; its judgments are notes)")
@@ -188,6 +188,16 @@ def _seconds(text: str) -> float:
     value = float(text)
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {text}")
+    return value
+
+
+def _probability(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be a probability from 0 to 1, not {text}")
     return value
 
 

@@ -215,3 +215,11 @@ def test_a_timeout_that_is_not_a_positive_number_is_refused(folder, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["run", str(folder), "--timeout", "0"])
     assert exit_.value.code == 2 and "must be a positive number of seconds" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["2", "-0.1", "abc"])
+def test_a_judge_confidence_that_is_not_a_probability_is_refused(folder, capsys, value):
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", str(folder), "--judge-confidence", value])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and "must be a probability from 0 to 1" in err and "Traceback" not in err
