@@ -4,6 +4,7 @@ the pair judgments settling rule conflicts, and a verdict for every claim."""
 from __future__ import annotations
 
 import contextlib
+import math
 import re
 
 import pytest
@@ -229,3 +230,27 @@ def test_blocking_pairs_other_articles_within_the_date_window_only_and_caps_each
     monkeypatch.setattr(pairing, "PER_CLAIM", 1)
     capped = pairing.block(corpus)
     assert len(capped) <= len(result.claims) < len(pairs)  # at most one partner chosen per claim
+
+
+def test_the_relation_probabilities_are_read_at_the_first_token_of_its_value():
+    from openai.types.chat import ChatCompletion
+
+    from factcheck.llm.client import option_shares
+
+    def token(text, tops=()):
+        return {"token": text, "logprob": 0.0, "bytes": None,
+                "top_logprobs": [{"token": t, "logprob": lp, "bytes": None} for t, lp in tops]}
+
+    content = [token('{"'), token("relation"), token('":'), token(' "'),
+               token("contr", [("contr", -0.5), ("different", -1.2), ("agree", -2.0), ("xyz", -3.0)]),
+               token("adict"), token('"}')]
+    completion = ChatCompletion.model_validate({
+        "id": "x", "object": "chat.completion", "created": 0, "model": "m",
+        "choices": [{"index": 0, "finish_reason": "stop", "logprobs": {"content": content},
+                     "message": {"role": "assistant", "content": '{"relation": "contradict"}'}}]})
+    shares = option_shares(completion, "relation", ("different facts", "agree", "contradict"))
+    total = sum(math.exp(x) for x in (-0.5, -1.2, -2.0))
+    assert shares == pytest.approx({"contradict": math.exp(-0.5) / total, "different facts": math.exp(-1.2) / total,
+                                    "agree": math.exp(-2.0) / total}, abs=1e-3)
+    without = completion.model_copy(update={"choices": [completion.choices[0].model_copy(update={"logprobs": None})]})
+    assert option_shares(without, "relation", ("different facts", "agree", "contradict")) is None
