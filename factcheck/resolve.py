@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .lexicon.en import COUNT_ACTIONS as ACTIONS
 from .lexicon.en import COUNT_SUBJECTS as SUBJECTS
-from .lexicon.en import MONTH, THINGS_COUNTED, WEEKDAY, WEEKDAY_NAMES, YEAR, YEAR_RE, month_number
+from .lexicon.en import GATHERING, MONTH, THINGS_COUNTED, WEEKDAY, WEEKDAY_NAMES, YEAR, YEAR_RE, month_number
 from .models import Article, ArticleDate, Candidate, Entity
 from .reference import OfficeTable, is_part_of, name_tokens
 from .sentences import normalize
@@ -233,7 +233,15 @@ def kind_of(counts: str | None, before: str = "", after: str = "") -> str:
         return subject  # "four days after a deadly attack" counts days, not the dead
     if action in ("killed", "wounded") and subject:
         return f"{action}: {subject}"
+    if action is None and subject in (None, "civilians") and _gathered(own, before, after):
+        return "gathered"  # at a protest, a rally, a vote or in a poll: people, not casualties
     return action or subject or "other"
+
+
+def _gathered(own: str, before: str, after: str) -> bool:
+    """Words of a gathering, a vote or a poll in what the number counts or within a few words of it."""
+    near = " ".join([own, *normalize(before).split()[-4:], *normalize(after).split()[:6]])
+    return re.search(rf"\b(?:{GATHERING})", near) is not None
 
 
 def _nearest(table: list[tuple[str, str]], before: str, after: str) -> str | None:

@@ -69,3 +69,14 @@ def test_counts_of_another_operation_are_not_the_articles_figure():
     [flag] = check_quantities(corpus_of("In a separate raid near Hama, gunmen opened fire.\n\n"
                                         "An air strike killed 45 civilians in Idlib.", b))
     assert '"45" and "20" cannot both hold' in flag.reason
+
+
+def test_people_at_a_protest_a_vote_or_a_poll_are_not_a_casualty_kind():
+    assert kind_of("people", "had caused", "people to mass protests against President Keita") == "gathered"
+    assert kind_of("protesters", "police dispersed", "protesters in the capital") == "gathered"
+    assert kind_of("voters", "", "voters turned out on Sunday") == "gathered"
+    # something done to them still makes them casualties
+    assert kind_of("people", "security forces killed", "people at the protest") == "killed: civilians"
+    assert kind_of("protesters", "security forces killed", "protesters in the capital").startswith("killed")
+    assert kind_of("people", "", "people were injured at the rally") == "wounded: civilians"
+    assert kind_of("people", "", "people live in the town") == "civilians"

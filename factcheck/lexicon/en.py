@@ -115,6 +115,10 @@ COUNT_SUBJECTS = [  # who or what is counted
     ("weapons", r"rockets?\b|missiles?\b|shells?\b|bombs?\b|mortars?\b|weapons?\b|rifles?\b|guns?\b"),
     ("attacks", r"(?:{events})\b"),
 ]
+# People counted at a gathering, in a vote or a poll: not a casualty figure when nothing was done
+# to them ("thousands of people to mass protests", "2,000 protesters", "60% of voters").
+GATHERING = (r"protest|demonstrat|rall(?:y|ies)\b|march(?:ed|es|ers)?\b|crowds?\b|gather|vigil|strikers?\b"
+             r"|voters?\b|votes?\b|turnout|polls?\b|survey|respondents?\b|attend|audience|spectators?\b")
 # Kinds of count that are never people: a number whose noun is one of these is not a casualty
 # figure, whatever verb stands near it ("5 villages" in a sentence about killing).
 THINGS_COUNTED = ("vehicles", "duration", "money", "places", "weapons", "attacks")
