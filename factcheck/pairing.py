@@ -10,17 +10,20 @@ its `PER_CLAIM` best partners (most shared, then nearest in date). A key shared 
 flags) are judged too, whatever their keys. Verbatim copies are not paired: they are not
 independent.
 
-Judgment: with a model, one small call per distinct pair (prompt `judge_pair`): the relation
-("different facts", "agree", "contradict") and a one-sentence reason of at most `REASON_CHARS`.
-The fixed system text comes first and never changes; the two claims come last. Without a model,
-two counts of the same kind with the same exact figure agree (a rule judgment); nothing else is said.
+Judgment: with a model, each distinct pair is asked in both orders (prompt `judge_pair`), and only
+for the relation ("different facts", "agree", "contradict"); the probability of each relation at
+the answer's first token (the endpoint's log-probabilities) is averaged over the two orders, so the
+judgment does not depend on which claim comes first and costs a prefill and a few tokens per
+order. The fixed system text comes first and never changes; the two claims come last. Without a
+model, two counts of the same kind with the same exact figure agree (a rule judgment), with a model
+too: the model adds, never takes away.
 
 Settling (`settle`): rules keep what they do well (values that cannot both hold, titles against the
-reference table); the model settles what they cannot. A rule conflict whose every judged pair the
-model calls "different facts" (another operation, another day) is kept as a note, with the model's
-reason, not raised as a contradiction: the figures still disagree, and a small model can be wrong,
-so the reviewer can still see it at the bottom of the list. A contradiction the model finds where no
-rule flag stands becomes a `conflict` flag with both quotes and the reason.
+reference table). A model judgment acts only when decisive, at the confidence the settings require
+(`judge_confidence`; none by default): then a rule conflict whose every judged pair it calls
+"different facts" (another operation, another day) is kept as a note, and a contradiction it finds
+where no rule flag stands becomes a `conflict` flag with both quotes. A judgment that is not
+decisive is told in the rule flag's reason and changes nothing.
 """
 
 from __future__ import annotations
