@@ -15,7 +15,7 @@ from pathlib import Path
 from . import canonical, decisions, pairing, resolve, select, verdicts
 from . import sentences as sentences_stage
 from .articles import load_folder
-from .checks import Corpus, ordered, run_all
+from .checks import CLAIM_CHECKS, Corpus, ordered, run_all
 from .checks.quantities import quantity_rows
 from .errors import BackendError, InputError, redact
 from .file_offsets import to_file
@@ -189,7 +189,7 @@ def add_rule_flags(report: Report, corpus: Corpus, chosen: list[Candidate], peop
     claims = canonical.resolve_claims([c for x in chosen for c in rule_claims(x).claims], corpus.candidates, people)
     by_rules = Corpus(corpus.articles, corpus.sentences, corpus.candidates, claims, corpus.dates, corpus.table)
     seen = {_places(f) for f in report.flags}
-    added = [f for f in run_all(by_rules) if _places(f) not in seen]
+    added = [f for f in run_all(by_rules, CLAIM_CHECKS) if _places(f) not in seen]
     if added:
         report.flags = ordered(report.flags + added)
 
