@@ -97,17 +97,14 @@ class Scorer:
         return bool(hits), [f.kind for f in hits]
 
     def _judged(self, item: dict) -> tuple[bool, list[str]]:
-        from factcheck.pairing import both_orders, dated, judge_claims
+        from factcheck.pairing import averaged, both_orders, dated, likeliest
 
         (claim_text, claim), (evidence_text, evidence) = propositions(item)
         a, b = _claim("claim", claim_text, claim), _claim("evidence", evidence_text, evidence)
-        judgment, usage = judge_claims(a, b, dated(DATE), dated(DATE), self.client)
-        shares, _, _ = both_orders(a, b, dated(DATE), dated(DATE), self.client)  # from the cache
+        shares, usage, _ = both_orders(a, b, dated(DATE), dated(DATE), self.client)  # as judge_claims asks
         self._spent(usage)
-        if self.evidence_first:  # one order alone, the evidence as A
-            said = shares is not None and max(shares[1], key=shares[1].get) == "contradict"
-        else:
-            said = judgment.relation == "contradict"
+        # the shipped judgment (both orders averaged), or with --evidence-first the evidence-first order alone
+        said = shares is not None and likeliest(shares[1] if self.evidence_first else averaged(shares)) == "contradict"
         with self._lock:
             self.graded.append((bool(item["contradiction"]), shares))
         return said, ["conflict"] if said else []
@@ -225,14 +222,12 @@ def graded_scores(graded: list[tuple[bool, list[dict] | None]]) -> dict:
     two-order mean (the shipped judgment); how far the orders differ; and the confidence at which
     "contradict" and "different facts" reach a precision of 0.9, chosen on the even rows and
     measured on the odd rows (held out)."""
+    from factcheck.pairing import averaged
+    from factcheck.pairing import likeliest as argmax
+
     rows = [(truth, shares) for truth, shares in graded if shares is not None]
     truth = [t for t, _ in rows]
-
-    def argmax(share: dict) -> str:
-        return max(share, key=lambda r: (share[r], r == "different facts"))
-
-    mean = [{r: (s[0].get(r, 0) + s[1].get(r, 0)) / 2 for r in ("different facts", "agree", "contradict")}
-            for _, s in rows]
+    mean = [averaged(s) for _, s in rows]
     orders = {name: _scores([argmax(s[i]) == "contradict" for _, s in rows], truth)
               for i, name in ((0, "claim_first"), (1, "evidence_first"))}
     combined = _scores([argmax(m) == "contradict" for m in mean], truth)

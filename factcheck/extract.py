@@ -358,13 +358,15 @@ def ground_subjects(extraction: Extraction, article: Article) -> Extraction:
     """Every subject in the article's own words: a name the request gave in full ("Ibrahim Boubacar
     Keita" for the article's "President Ibrahim Boubacar") is cut to the words the article has up
     to the claim's sentence; a subject with none of them is marked, never passed off as the text's.
-    Who a subject is stays in the claim's `entity`, resolved later."""
-    claims = []
+    Who a subject is stays in the claim's `entity`, resolved later. The article up to the sentence
+    is read only for a subject its own sentence does not hold, once per sentence."""
+    claims, before = [], None
     for claim in extraction.claims:
-        source = normalize(article.text[:claim.span.end])
-        if grounded_share(claim.subject, source) < 1.0:
-            kept = _grounded_part(claim.subject, source)
-            claim = claim.model_copy(update={"subject": kept or f"{UNGROUNDED} {claim.subject}"})
+        if grounded_share(claim.subject, normalize(claim.quote)) < 1.0:
+            before = before or normalize(article.text[:claim.span.end])
+            if grounded_share(claim.subject, before) < 1.0:
+                kept = _grounded_part(claim.subject, before)
+                claim = claim.model_copy(update={"subject": kept or f"{UNGROUNDED} {claim.subject}"})
         claims.append(claim)
     return extraction.model_copy(update={"claims": claims})
 

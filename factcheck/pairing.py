@@ -181,11 +181,6 @@ def dated(day: str | None) -> str:
     return f"article of {day}" if day else "undated article"
 
 
-def judge_one(pair: Pair, corpus: Corpus, client: LLMClient) -> tuple[PairJudgment, LLMUsage]:
-    return judge_claims(pair.a, pair.b, _dated(corpus, pair.a.article_id), _dated(corpus, pair.b.article_id),
-                        client, pair.keys)
-
-
 def judge_claims(a: Claim, b: Claim, dated_a: str, dated_b: str, client: LLMClient,
                  keys: tuple[str, ...] = (), confidence: float | None = None) -> tuple[PairJudgment, LLMUsage]:
     """The model's judgment of two claims, the same whichever comes first: the probabilities of
@@ -195,12 +190,22 @@ def judge_claims(a: Claim, b: Claim, dated_a: str, dated_b: str, client: LLMClie
     shares, usage, error = both_orders(a, b, dated_a, dated_b, client)
     if shares is None:
         return judgment.model_copy(update={"error": error}), usage
-    mean = {r: round(sum(s.get(r, 0.0) for s in shares) / len(shares), 3) for r in get_args(Relation)}
-    relation = max(mean, key=lambda r: (mean[r], r == "different facts"))
+    mean = averaged(shares)
+    relation = likeliest(mean)
     reason = "; ".join(f"P({r}) {mean[r]:.2f}" for r in sorted(mean, key=mean.get, reverse=True))
     decisive = confidence is not None and mean[relation] >= confidence
     return judgment.model_copy(update={"relation": relation, "confidence": mean[relation], "decisive": decisive,
                                        "reason": f"{reason} (both orders)"}), usage
+
+
+def averaged(shares: list[dict[str, float]]) -> dict[str, float]:
+    """The mean probability of each relation over the orders asked."""
+    return {r: round(sum(s.get(r, 0.0) for s in shares) / len(shares), 3) for r in get_args(Relation)}
+
+
+def likeliest(share: dict[str, float]) -> Relation:
+    """The most probable relation; a tie reads as "different facts" (the judgment that claims least)."""
+    return max(share, key=lambda r: (share[r], r == "different facts"))
 
 
 def both_orders(a: Claim, b: Claim, dated_a: str, dated_b: str,
@@ -340,8 +345,8 @@ def _settled(index: ClaimIndex, flag: Flag, judged: dict) -> Flag:
         reason = f"{flag.reason} Kept as a note: the model judges them to be about different facts ({found[0].reason})"
         return flag.model_copy(update={"severity": "note", "reason": reason})
     judgment = min(found, key=lambda j: j.confidence or 0.0)
-    note = (f" The model's judgment, not acted on (below the confidence set for it): {judgment.relation}, "
-            f"{judgment.reason}.")
+    unsure = "" if judgment.decisive else ", not acted on (below the confidence set for it)"
+    note = f" The model's judgment{unsure}: {judgment.relation}, {judgment.reason}."
     return flag.model_copy(update={"reason": flag.reason + note})
 
 
