@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from .lexicon.en import (AGE_OR_TIME_AFTER, AGE_OR_TIME_BEFORE, AMBIGUOUS_MONTHS, HONORIFICS, MONTH, MONTH_ABBR,
-                         MONTHS, ORDINAL_DAY, TITLES, WEEKDAY, WEEKDAYS, YEAR)
+                         MONTHS, ORDINAL_DAY, RELATIONS, TITLES, WEEKDAY, WEEKDAYS, YEAR)
 from .models import Candidate, DateMention, PersonMention, QuantityMention, Sentence
 from .quantities import NUMBER_RE, hedge_of, interval
 
@@ -43,8 +43,9 @@ AFFILIATION = r"(?:(?!{titles}\b)(?:U\.S\.|U\.N\.|[A-Z][a-zé]+)\s+)?(?:(?:milit
 
 @lru_cache(maxsize=16)
 def person_pattern(extra_titles: tuple[str, ...] = ()) -> re.Pattern:
-    """A titled or honorific name; `extra_titles`: role names the reference tables declare ('Taoiseach')."""
-    titles = sorted({*TITLES, *extra_titles}, key=lambda t: (-len(t), t))
+    """A titled or honorific name, or one named by a relation ("counterpart"); `extra_titles`: role
+    names the reference tables declare ('Taoiseach')."""
+    titles = sorted({*TITLES, *RELATIONS, *extra_titles}, key=lambda t: (-len(t), t))
     title_alt = "|".join(re.escape(t) for t in titles)
     return re.compile(
         rf"(?P<affiliation>{AFFILIATION.format(titles=f'(?:{title_alt})')})(?P<role>(?:(?:{title_alt})\s+)*(?:{title_alt}))\s+(?P<name>{NAME})"
@@ -89,12 +90,14 @@ def find_people(text: str, offset: int = 0, titles: tuple[str, ...] = ()) -> lis
         name = _trim_name(name)
         if not name:
             continue
-        role = m.group("role")
+        titled = m.group("role")
         affiliation = (m.group("affiliation") or "").strip() or None
         if affiliation and affiliation.split()[0] in NOT_NAMES:
             affiliation = " ".join(affiliation.split()[1:]) or None
-        start = m.start() if affiliation else m.start("role") if role else m.start("honorific")
-        end = m.start("name" if role else "hname") + len(name)
+        start = m.start() if affiliation else m.start("role") if titled else m.start("honorific")
+        end = m.start("name" if titled else "hname") + len(name)
+        # a relation ("counterpart") is not a title: the person is named, and given no role
+        role = None if titled and titled.split()[-1].lower() in RELATIONS else titled
         people.append(
             PersonMention(
                 text=text[start:end],

@@ -125,19 +125,35 @@ VERDICTS = {
 def _verdicts(report: Report) -> str:
     if not any(c.verdict for c in report.claims):
         return ""
-    sections = ["## Claims by verdict\n\nWhat the other articles and the reference table say of each claim."]
+    sections = ["## Claims by verdict\n\nWhat the other articles and the reference table say of each claim. "
+                "A claim repeated verbatim is listed once, at its first place, with the lines that repeat it."]
+    copies = _copies(report.claims)
     for verdict, meaning in VERDICTS.items():
-        claims = [c for c in report.claims if c.verdict == verdict]
+        claims = [c for c in report.claims if c.verdict == verdict and not c.copied_from]
         if not claims:
             continue
         rows = [f"### {verdict} ({len(claims)})", "", f"{meaning[0].upper()}{meaning[1:]}.", "",
                 "| article | line | claim | figure, date or title | evidence |", "|---|---:|---|---|---|"]
         for c in claims:
             evidence = "; ".join(_clip(e, 200) for e in c.verdict_evidence)
-            rows.append(f"| {md_code(c.article_id, in_table=True)} | {c.line} | {_cell(_clip(c.claim_text or c.quote, 200))} "
+            line = f"{c.line}" + (f" (repeated: {_cell(', '.join(copies[c.id]))})" if c.id in copies else "")
+            rows.append(f"| {md_code(c.article_id, in_table=True)} | {line} | {_cell(_clip(c.claim_text or c.quote, 200))} "
                         f"| {_cell(_fact(c))} | {_cell(evidence)} |")
         sections.append("\n".join(rows))
     return "\n\n".join(sections)
+
+
+def _copies(claims: list[Claim]) -> dict[str, list[str]]:
+    """Claim id -> where its verbatim repeats are ("line 9", or "other.txt line 3")."""
+    from .verdicts import originals_of
+
+    found: dict[str, list[str]] = defaultdict(list)
+    for copy_id, original in originals_of(claims).items():
+        copy = next(c for c in claims if c.id == copy_id)
+        place = f"line {copy.line}" if copy.article_id == original.article_id else f"{copy.article_id} line {copy.line}"
+        if place not in found[original.id]:
+            found[original.id].append(place)
+    return dict(found)
 
 
 def _fact(claim: Claim) -> str:
@@ -238,6 +254,7 @@ def _articles(report: Report) -> str:
     candidates_of: dict[str, list] = defaultdict(list)
     for candidate in report.candidates:
         candidates_of[candidate.sentence.article_id].append(candidate)
+    lines = {s.ref: s for s in report.sentences}
     sections = ["## All claims, by article"]
     for article in report.articles:
         meta = ", ".join(filter(None, [article.title, article.outlet, article.date]))
@@ -251,6 +268,10 @@ def _articles(report: Report) -> str:
             block = [head, f"> {md_text(s.text, line_start=True)}"]
             if key in failed:
                 block.append("_not extracted_")
+            elif s.duplicate_of and claims_by_sentence[key]:
+                first = lines.get(s.duplicate_of)
+                where = f"line {first.line}" if first and first.article_id == s.article_id else md_code(s.duplicate_of)
+                block.append(f"_its claims are those of {where}, listed there_")
             elif claims_by_sentence[key]:
                 block.append(_claims_table(claims_by_sentence[key]))
             sections.append("\n\n".join(block))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .lexicon.en import COUNT_ACTIONS as ACTIONS
 from .lexicon.en import COUNT_SUBJECTS as SUBJECTS
-from .lexicon.en import GATHERING, MONTH, THINGS_COUNTED, WEEKDAY, WEEKDAY_NAMES, YEAR, YEAR_RE, month_number
+from .lexicon.en import GATHERING, MONTH, PAST_LAGS, TERM_ENDED, THINGS_COUNTED, WEEKDAY, WEEKDAY_NAMES, YEAR, YEAR_RE, month_number
 from .models import Article, ArticleDate, Candidate, Entity
 from .reference import OfficeTable, is_part_of, name_tokens
 from .sentences import normalize
@@ -61,7 +61,7 @@ def article_date(article: Article, candidates: list[Candidate] | None = None,
 
         candidates = select(split_article(article), tuple(table.role_words()) if table else ())
     earliest, reasons = _stated_dates(candidates)
-    holders = _holders(candidates, table) if table else []
+    holders = _holders(candidates, table, article.text) if table else []
     (earliest, latest), used = fit_terms(earliest, holders)
     reasons += [_holder_basis(h, h in used) for h in holders]
     if earliest and latest:
@@ -97,14 +97,23 @@ class Holder:
     spans: tuple[tuple[dt.date, dt.date | None], ...]  # merged terms; None: still in office
     offices: str
     confirmed: bool  # the table has them in the office the title names; else: their terms in any office
+    after: str = ""  # why the article may come after the term: the mention is told as past
 
 
-def _holders(candidates: list[Candidate], table: OfficeTable) -> list[Holder]:
+PAST_LAG_RES = [(re.compile(pattern, re.IGNORECASE), days) for pattern, days in PAST_LAGS]
+TERM_ENDED_RE = re.compile(TERM_ENDED, re.IGNORECASE)
+TERM_ENDED_REACH = 400  # characters after the mention's sentence read for the end of the term
+
+
+def _holders(candidates: list[Candidate], table: OfficeTable, text: str = "") -> list[Holder]:
     """The office holders named with a title the tables cover ('former' ones left out).
 
     A title the table confirms puts the article in that person's terms in that office; one it
     does not ("French Prime Minister Francois Hollande", who was President) in their terms in
-    any office, so the window never hides the wrong title: it still holds no term of it.
+    any office, so the window never hides the wrong title: it still holds no term of it. A mention
+    told as past ("earlier this year") lets the article come that long after the term; one whose
+    term the text says has ended ("ousted him", "the interim government") leaves it open after
+    the term's start (`text`: the article's text, read after the sentence).
     """
     found: dict[tuple[str, bool], Holder] = {}
     for candidate in candidates:
@@ -115,11 +124,29 @@ def _holders(candidates: list[Candidate], table: OfficeTable) -> list[Holder]:
             titled = [t for t in reading.terms if t.position in reading.positions]
             terms = titled or reading.terms
             key = (terms[0].person, bool(titled))
-            if key not in found:
+            spans, after = _told_as_past(_merged(terms), candidate, text)
+            held = found.get(key)
+            if held is None or (held.after and not after):  # a mention of them in office now bounds the most
                 offices = " and ".join(sorted({t.position for t in terms}))
-                found[key] = Holder(quote=person.text, person=terms[0].person, spans=_merged(terms),
-                                    offices=offices, confirmed=bool(titled))
+                found[key] = Holder(quote=person.text, person=terms[0].person, spans=spans, offices=offices,
+                                    confirmed=bool(titled), after=after)
     return list(found.values())
+
+
+def _told_as_past(spans, candidate: Candidate, text: str):
+    """The spans of days a mention allows the article, and why they reach past the term."""
+    sentence = candidate.sentence
+    following = text[sentence.end:sentence.end + TERM_ENDED_REACH] if text else ""
+    ended = TERM_ENDED_RE.search(sentence.text) or TERM_ENDED_RE.search(following)
+    if ended:
+        return tuple((start, None) for start, _ in spans), f"the text tells their term ended (\"{ended.group(0)}\")"
+    for pattern, days in PAST_LAG_RES:
+        past = pattern.search(sentence.text)
+        if past:
+            lag = dt.timedelta(days=days)
+            return (tuple((start, end + lag if end else None) for start, end in spans),
+                    f"told as past (\"{past.group(0)}\"): the article up to {days} days after")
+    return spans, ""
 
 
 def _merged(terms) -> tuple[tuple[dt.date, dt.date | None], ...]:
@@ -177,6 +204,8 @@ def _holder_basis(holder: Holder, used: bool) -> str:
     terms = ", ".join(f"{s.isoformat()} to {e.isoformat() if e else 'present'}" for s, e in holder.spans)
     if not used:
         return f"{holder.quote}: not used, {holder.person}'s terms as {holder.offices} ({terms}) do not fit the rest"
+    if holder.after:
+        return f"{holder.quote}: {holder.offices} from {holder.spans[0][0].isoformat()}; {holder.after}"
     if holder.confirmed:
         return f"{holder.quote}: in office as {holder.offices} {terms} (title confirmed by the reference table)"
     return (f"{holder.quote}: the reference table has no such term for {holder.person}; within their terms "

@@ -33,7 +33,7 @@ def assign(corpus: Corpus, flags: list[Flag], judgments: list[PairJudgment]) -> 
         found[claim_id] = ("contradicted", evidence)
     for claim_id, evidence in {**_confirmed_titles(corpus), **_agreeing(corpus, judgments)}.items():
         found.setdefault(claim_id, ("corroborated", evidence))
-    originals = _originals(corpus.claims)
+    originals = originals_of(corpus.claims)
     result = []
     for claim in corpus.claims:
         source = originals.get(claim.id)
@@ -114,17 +114,17 @@ def _held(reading: TitleReading | None, day: dt.date) -> str | None:
     return held[0].describe() if held else None
 
 
-def _originals(claims: list[Claim]) -> dict[str, Claim]:
+def originals_of(claims: list[Claim]) -> dict[str, Claim]:
     """Copy claim id -> the claim it copies (the same place in the sentence it repeats)."""
     by_sentence: dict[str, list[Claim]] = defaultdict(list)
     for claim in claims:
         by_sentence[f"{claim.article_id}#{claim.sentence_index}"].append(claim)
-    originals = {}
+    found = {}
     for claim in claims:
         if claim.copied_from:
             own = by_sentence[f"{claim.article_id}#{claim.sentence_index}"]
             source = by_sentence.get(claim.copied_from, [])
             position = own.index(claim)
             if position < len(source) and not source[position].copied_from:
-                originals[claim.id] = source[position]
-    return originals
+                found[claim.id] = source[position]
+    return found

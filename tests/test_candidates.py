@@ -83,3 +83,10 @@ def test_context_is_the_previous_sentence_of_the_same_article():
     other = second.model_copy(update={"article_id": "b"})
     assert inspect(second, first).context == "Parly met the minister."
     assert inspect(other, first).context is None
+
+
+def test_a_person_named_by_a_relation_is_found_without_a_title():
+    text = "The minister met Niger President Mahamadou Issoufou and her Nigerien counterpart Issoufou Katambe."
+    people = find_people(text)
+    assert [(p.name, p.role) for p in people] == [("Mahamadou Issoufou", "President"), ("Issoufou Katambe", None)]
+    assert people[1].text == "Nigerien counterpart Issoufou Katambe"

@@ -101,10 +101,13 @@ def test_every_seed_gets_a_window_inside_the_named_terms_and_the_title_flag_stay
     windows = {d.article_id[:3]: (window(d), d.basis) for d in report.article_dates}
     assert {k: w for k, (w, _) in windows.items()} == {
         "000": (dt.date(2012, 5, 15), dt.date(2017, 5, 14)),  # Hollande's terms (the title given is wrong)
-        "001": (dt.date(2013, 9, 4), dt.date(2020, 8, 18)),  # Keita's term
-        "002": (dt.date(2013, 9, 4), dt.date(2020, 8, 18)),  # Keita's within Issoufou's
+        # Keita's term, and "Earlier this month" lets the article come up to 62 days after it
+        "001": (dt.date(2013, 9, 4), dt.date(2020, 10, 19)),
+        # Keita's start within Issoufou's term: "ousted him" ends Keita's term before the article
+        "002": (dt.date(2013, 9, 4), dt.date(2021, 4, 2)),
     }
     assert "Niger President Mahamadou Issoufou: in office as President of Niger" in windows["002"][1]
+    assert 'the text tells their term ended ("ousted")' in windows["002"][1]
     assert [(f.severity, f.kind) for f in report.flags] == [
         ("high", "title"), ("medium", "duplicate"), ("medium", "name"), ("medium", "name"), ("low", "pronoun"),
         ("note", "total")]
@@ -112,3 +115,15 @@ def test_every_seed_gets_a_window_inside_the_named_terms_and_the_title_flag_stay
     corpus_flags = run_all(Corpus(articles, sentences, candidates, [], {d.article_id: d for d in report.article_dates},
                                   load_table()))
     assert [f.id for f in corpus_flags] == [f.id for f in report.flags]
+
+
+def test_a_holder_named_in_the_past_does_not_put_the_article_inside_their_term():
+    # told as past: the article may come up to a year after the term
+    date = dated("Earlier this year, thousands protested against Malian President Dioncounda Traore.")
+    assert days(date) == ("2012-04-12", "2014-09-05")
+    assert 'told as past ("Earlier this year")' in date.basis
+    # the end of the term told in the next sentence: only its start bounds the article
+    date = dated("Crowds marched against Malian President Dioncounda Traore. The army ousted him on Friday.")
+    assert days(date) == ("2012-04-12", None)
+    # in office now: the term bounds it on both sides, as before
+    assert days(dated("Malian President Dioncounda Traore met the envoy.")) == ("2012-04-12", "2013-09-04")

@@ -98,3 +98,16 @@ def test_usage_line_counts_calls_cache_and_tokens():
     line = report.usage_line(build())
     assert line.startswith("1 claims from 2 check-worthy sentences; LLM calls 2 (cached answers 1)")
     assert line.endswith("not extracted 1")
+
+
+def test_a_repeated_passage_lists_its_claims_once_with_the_lines_that_repeat_it(seeds, tmp_path):
+    from factcheck import pipeline
+    from factcheck.settings import Settings
+
+    result = pipeline.run(seeds, Settings(extractor="rules", db_path=tmp_path / "db.sqlite", progress="off"))
+    text = report.to_markdown(result)
+    verdicts = text.split("## Claims by verdict")[1].split("\n## ")[0]
+    rows = [line for line in verdicts.splitlines() if line.startswith("| `")]
+    assert len(rows) == len({tuple(r.split(" | ")[2:4]) for r in rows})  # no claim and figure twice
+    assert "| `001_90729137ea9a1b76.txt` | 3 (repeated: line 10) |" in verdicts
+    assert "_its claims are those of line 3, listed there_" in text

@@ -88,9 +88,28 @@ TITLES = [
     "Chancellor", "King", "Queen", "Emperor", "Governor", "Mayor", "Senator", "Ambassador", "Envoy",
     "General", "Gen.", "Colonel", "Col.", "Lieutenant", "Lt.", "Major", "Captain", "Commander",
     "Admiral", "Chief of Staff", "Army Chief", "spokesman", "spokeswoman", "spokesperson",
-    "chief", "leader", "counterpart", "Judge", "Justice", "Speaker", "Chairman", "Director",
+    "chief", "leader", "Judge", "Justice", "Speaker", "Chairman", "Director",
 ]
+# Words that name a person by their relation to another, not by an office: "her Nigerien
+# counterpart Issoufou Katambe" names a person, but gives them no title to check.
+RELATIONS = ["counterpart", "successor", "predecessor", "colleague", "rival", "ally"]
 HONORIFICS = {"Mr.", "Mrs.", "Ms.", "Dr.", "Mr", "Mrs", "Ms", "Dr"}
+
+# ---- when a title dates the article ------------------------------------------------------------
+
+# A titled mention told as past ("Earlier this year, ... protests against President X") dates the
+# event, not the article: the article may come up to this many days after the holder's term.
+PAST_LAGS = [  # (pattern, days), the first that matches the mention's sentence
+    (r"\b(?:earlier|later)\s+(?:this|that)\s+week\b|\blast\s+week\b", 14),
+    (r"\b(?:earlier|later)\s+(?:this|that)\s+month\b|\blast\s+month\b", 62),
+    (r"\b(?:earlier|later)\s+(?:this|that)\s+year\b|\bin\s+(?:the\s+)?(?:past|last)\s+year\b", 366),
+    (r"\blast\s+year\b", 731),
+]
+# The end of a holder's time in office told in the mention's sentence or the next ones ("ousted him
+# in a military coup"), or a government that replaced theirs ("the interim government"): their
+# term no longer bounds the article from above.
+TERM_ENDED = (r"\b(?:ousted|overthr(?:ew|own)|deposed|toppled|removed from (?:office|power)|resigned|stepped down"
+              r"|(?:interim|transitional|caretaker)\s+(?:government|president|authorities))\b")
 
 # ---- kinds of count ----------------------------------------------------------------------------
 
