@@ -70,6 +70,21 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true",
                      help="no progress or summary on stderr (progress is a bar on a terminal, else a line every 10 s)")
     run.add_argument("--decisions", type=Path, help="import reviewers' decisions from this JSON file before the run")
+    run.add_argument("--archive", type=Path, metavar="FILE",
+                     help="search this archive (built with `factcheck index`) for evidence on every claim: each "
+                     "claim is supported, contradicted, related or has no evidence found, with the passage")
+    run.add_argument("--archive-days", type=int, default=None, metavar="DAYS",
+                     help="only archive documents dated within DAYS of the article's date (undated ones always); "
+                     "default: any date")
+    index = commands.add_parser(
+        "index", help="index a folder of trusted documents (an archive) for `run --archive`",
+        description="Read a folder of trusted documents (.txt, .md, .json, .jsonl dumps: one record per line, with "
+        "a text field and optionally title and date), split them into passages and keep them in a full-text index. "
+        "A second run reads only new and changed files and drops the files gone from the folder.")
+    index.add_argument("folder", type=Path, help="folder of documents (or one file)")
+    index.add_argument("--archive", type=Path, metavar="FILE",
+                       help=f"the archive's SQLite file (default {default_cache_dir() / 'archive.sqlite'})")
+    index.add_argument("--quiet", action="store_true", help="no progress or summary on stderr")
     _review_commands(commands)
     return parser
 
@@ -123,6 +138,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         timeout=args.timeout,
         progress="off" if args.quiet else "bar" if sys.stderr.isatty() else "lines",
         decisions_file=args.decisions,
+        archive=args.archive,
+        archive_days=args.archive_days,
     )
     if args.cache_dir:
         values["cache_dir"] = args.cache_dir
@@ -181,7 +198,33 @@ def export_command(args: argparse.Namespace) -> int:
     return 0
 
 
-OTHER_COMMANDS = {"review": review_command, "decisions": decisions_command, "export": export_command}
+def index_command(args: argparse.Namespace) -> int:
+    from .archive import Archive
+    from .progress import Progress
+
+    path = args.archive or default_archive()
+    style = "off" if args.quiet else "bar" if sys.stderr.isatty() else "lines"
+    with Archive(path) as archive:
+        stats = archive.index(args.folder, lambda total: Progress(total, style, what="indexing", unit="files",
+                                                                  show_cached=False))
+        documents = archive.documents()
+    if not args.quiet:
+        for skipped in stats.skipped[:20]:
+            print(f"skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
+        if len(stats.skipped) > 20:
+            print(f"... and {len(stats.skipped) - 20} more skipped", file=sys.stderr)
+        print(f"{path}: {stats.files_indexed} files read, {stats.files_unchanged} unchanged, {stats.files_removed} "
+              f"removed, {len(stats.skipped)} skipped; {stats.passages_added} passages added; {stats.passages} "
+              f"passages from {documents} files in all; {stats.seconds:.1f} s", file=sys.stderr)
+    return 0
+
+
+def default_archive() -> Path:
+    return default_cache_dir() / "archive.sqlite"
+
+
+OTHER_COMMANDS = {"review": review_command, "decisions": decisions_command, "export": export_command,
+                  "index": index_command}
 
 
 def _seconds(text: str) -> float:

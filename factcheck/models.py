@@ -174,6 +174,19 @@ class NumberValue(BaseModel):
 
 
 Verdict = Literal["corroborated", "contradicted", "single-source", "unverifiable"]
+EvidenceOutcome = Literal["contradicted", "supported", "related", "no evidence found"]
+
+
+class EvidencePassage(BaseModel):
+    """A passage of the archive found for a claim, with the sentence of it that bears on the claim."""
+
+    source: str = Field(description="the archive's file (':N' for record N of a dump)")
+    line: int = Field(description="1-based line of the quoted sentence in that file (in the record, for a dump)")
+    quote: str = Field(description="the sentence of the passage that shares most of the claim's words, as written")
+    passage: str
+    date: str | None = Field(None, description="the document's date, when it gives one")
+    score: float = Field(description="BM25 score: higher matches the claim better")
+    judgment: str | None = Field(None, description="the model's judgment of the claim against the quote, when asked")
 
 
 class Claim(BaseModel):
@@ -197,6 +210,8 @@ class Claim(BaseModel):
     entity: str | None = Field(None, description="the canonical entity the subject resolves to, the same across articles")
     verdict: Verdict | None = Field(None, description="what the other articles and the reference data say of it")
     verdict_evidence: list[str] = Field([], description="the quotes or reference rows behind the verdict")
+    evidence: EvidenceOutcome | None = Field(None, description="what the archive says of it (None: not searched)")
+    passages: list[EvidencePassage] = Field([], description="the archive's passages found for it, best first")
 
 
 class NotExtracted(BaseModel):
@@ -347,6 +362,14 @@ class Entity(BaseModel):
     roles: list[str]
 
 
+class ArchiveSummary(BaseModel):
+    """The archive a run searched, and what it left out."""
+
+    path: str
+    claims: int = Field(description="claims searched (verbatim copies take their original's outcome)")
+    copies_left_out: int = Field(0, description="passages that copy a claim's sentence: not independent, not used")
+
+
 class Report(BaseModel):
     """Everything the report renderer needs; also the JSON output."""
 
@@ -364,4 +387,5 @@ class Report(BaseModel):
     entities: list[Entity] = []
     decisions: dict[str, Decision] = Field({}, description="reviewers' decisions on this run's flags, by flag id")
     judgments: list[PairJudgment] = []
+    archive: ArchiveSummary | None = Field(None, description="the archive searched for evidence, if any")
     usage: LLMUsage = LLMUsage()

@@ -12,14 +12,15 @@ import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from . import canonical, decisions, pairing, resolve, select, verdicts
+from . import canonical, decisions, evidence, pairing, resolve, select, verdicts
 from . import sentences as sentences_stage
 from .articles import load_folder
 from .checks import CLAIM_CHECKS, Corpus, ordered, run_all
 from .checks.quantities import quantity_rows
 from .errors import BackendError, InputError, redact
 from .file_offsets import to_file
-from .models import Article, Candidate, Extraction, LLMUsage, NotExtracted, Report, Selection, Sentence
+from .models import (Article, ArchiveSummary, Candidate, Extraction, LLMUsage, NotExtracted, Report, Selection,
+                     Sentence)
 from .progress import Progress
 from .reference import OfficeTable, load_table
 from .settings import Settings
@@ -70,6 +71,10 @@ def workers(settings: Settings) -> int:
 def run(source: Path, settings: Settings) -> Report:
     """Run every stage on a folder of articles, store what the run found, and return the report's
     content with the reviewers' decisions on its flags."""
+    if settings.archive is not None:
+        from .archive import Archive
+
+        Archive.existing(settings.archive).close()  # a missing archive fails before any work
     articles, skipped = load_folder(source)
     incoming = decisions.read_file(settings.decisions_file) if settings.decisions_file else []
     sentences = split(articles, source)
@@ -91,7 +96,10 @@ def run(source: Path, settings: Settings) -> Report:
             if client is not None:
                 add_rule_flags(report, corpus, chosen, people)
             judge(report, corpus, client, settings)
-            report.claims = verdicts.assign(corpus, report.flags, report.judgments)
+            found = search_archive(report, corpus, client, settings)
+            report.claims = verdicts.assign(corpus, report.flags, report.judgments, found.support if found else None)
+            if found is not None:
+                report.claims = evidence.attach(report.claims, found)
         del sentences, anchored, chosen, extractions, corpus  # to_file replaces what the report holds: one copy at a time
         to_file(report)
         _finish(store, run_id, report)
@@ -218,6 +226,24 @@ def judge(report: Report, corpus: Corpus, client, settings: Settings) -> None:
     report.judgments += judged
     report.usage.add(_not_failed(usage))
     report.flags = ordered(pairing.settle(corpus, report.flags, report.judgments, raise_new=every))
+
+
+def search_archive(report: Report, corpus: Corpus, client, settings: Settings):
+    """With an archive: evidence for every claim; the flags it raises join the report's."""
+    if settings.archive is None:
+        return None
+    from .archive import Archive
+
+    with Archive.existing(settings.archive) as archive:
+        searched = len([c for c in corpus.claims if not c.copied_from])
+        found = evidence.search(corpus, archive, settings.archive_k, settings.archive_days, client, workers(settings),
+                                settings.judge_confidence,
+                                progress=lambda total: _progress(settings, total, "judging against the archive", "claims"))
+    report.flags = ordered(report.flags + found.flags)
+    report.judgments += found.judgments
+    report.usage.add(_not_failed(found.usage))
+    report.archive = ArchiveSummary(path=str(settings.archive), claims=searched, copies_left_out=found.copies_left_out)
+    return found
 
 
 def _finish(store: Store, run_id: int, report: Report) -> None:

@@ -21,8 +21,9 @@ class Progress:
     """Counts finished items (sentences, pairs); safe to update from the worker threads."""
 
     def __init__(self, total: int, style: str = "bar", every: float = 10.0, stream: TextIO | None = None,
-                 what: str = "extracting", unit: str = "sentences"):
+                 what: str = "extracting", unit: str = "sentences", show_cached: bool = True):
         self.total, self.style, self.every, self.what, self.unit = total, style, every, what, unit
+        self.show_cached = show_cached
         self.stream = stream or sys.stderr
         self.done = self.cached = 0
         self._started = time.monotonic()
@@ -45,8 +46,8 @@ class Progress:
     def line(self) -> str:
         with self._lock:
             done, cached = self.done, self.cached
-        return (f"{self.what}: {done}/{self.total} {self.unit}, {cached} from cache, "
-                f"{time.monotonic() - self._started:.0f} s")
+        from_cache = f", {cached} from cache" if self.show_cached else ""
+        return f"{self.what}: {done}/{self.total} {self.unit}{from_cache}, {time.monotonic() - self._started:.0f} s"
 
     def _line(self) -> None:
         print(self.line(), file=self.stream, flush=True)

@@ -40,7 +40,7 @@ def _is_dismissed(report: Report, flag_id: str) -> bool:
 
 
 def to_markdown(report: Report) -> str:
-    parts = [_header(report), _flags(report), _dismissed(report), _verdicts(report), _skipped(report),
+    parts = [_header(report), _flags(report), _dismissed(report), _archive(report), _verdicts(report), _skipped(report),
              _not_extracted(report), _dates(report), _quantities(report), _entities(report), _articles(report)]
     return "\n\n".join(p for p in parts if p).rstrip() + "\n"
 
@@ -58,6 +58,8 @@ def _header(report: Report) -> str:
         *([("flags dismissed by a reviewer", sum(_is_dismissed(report, f.id) for f in report.flags))]
           if report.decisions else []),
         ("sentences not extracted", len(report.not_extracted)),
+        *([(f"claims searched in the archive", report.archive.claims)] if report.archive else []),
+        *[(f"claims the archive: {o}", n) for o, n in _outcome_counts(report).items()],
     ]
     table = "\n".join(f"| {name} | {value} |" for name, value in rows)
     return (
@@ -113,10 +115,53 @@ def _decision_lines(decision: Decision) -> list[str]:
     return lines
 
 
+OUTCOMES = {  # in the order a reviewer takes them
+    "contradicted": "a passage of the archive says otherwise (the flag above gives the figure or title that differs)",
+    "no evidence found": "nothing in the archive bears on it, apart from copies of the same text: check it by hand "
+                         "first (the nearest passage, if any, is shown)",
+    "related": "the archive speaks of the same things, but the rules found no figure or title that differs or "
+               "agrees (the model's judgment, when asked, is told beside the passage)",
+    "supported": "an independent passage of the archive states it",
+}
+
+
+def _outcome_counts(report: Report) -> dict[str, int]:
+    counts = {o: 0 for o in OUTCOMES}
+    for claim in report.claims:
+        if claim.evidence and not claim.copied_from:
+            counts[claim.evidence] += 1
+    return {o: n for o, n in counts.items() if n} if report.archive else {}
+
+
+def _archive(report: Report) -> str:
+    if report.archive is None:
+        return ""
+    head = (f"## Evidence from the archive\n\nEvery claim searched in {md_code(report.archive.path)}: contradicted "
+            f"first, then those with no evidence, then the rest. A passage that copies the claim's own sentence or "
+            f"article is not independent and is not used ({report.archive.copies_left_out} left out).")
+    sections = [head]
+    for outcome, meaning in OUTCOMES.items():
+        claims = [c for c in report.claims if c.evidence == outcome and not c.copied_from]
+        if not claims:
+            continue
+        rows = [f"### {outcome} ({len(claims)})", "", f"{meaning[0].upper()}{meaning[1:]}.", "",
+                "| article | line | claim | figure, date or title | best passage | why |", "|---|---:|---|---|---|---|"]
+        for c in claims:
+            best = c.passages[0] if c.passages else None
+            where = f"{md_code(best.source, in_table=True)} line {best.line}: \"{_cell(_clip(best.quote, 240))}\"" \
+                if best else ""
+            why = "; ".join(e for e in c.verdict_evidence if e.startswith("archive")) if outcome != "related" else ""
+            why = why or (best.judgment if best and best.judgment else "")
+            rows.append(f"| {md_code(c.article_id, in_table=True)} | {c.line} | {_cell(_clip(c.claim_text or c.quote, 200))} "
+                        f"| {_cell(_fact(c))} | {where} | {_cell(_clip(why, 300))} |")
+        sections.append("\n".join(rows))
+    return "\n\n".join(sections)
+
+
 VERDICTS = {
-    "contradicted": "another article, or the reference table, says otherwise",
-    "corroborated": "another independent article states it (a verbatim copy does not count), or the reference "
-                    "table confirms it",
+    "contradicted": "another article, the archive or the reference table says otherwise",
+    "corroborated": "another independent article or a passage of the archive states it (a verbatim copy does not "
+                    "count), or the reference table confirms it",
     "single-source": "only this article states it",
     "unverifiable": "it holds no figure, date, title or name to check",
 }

@@ -61,6 +61,9 @@ class Settings(BaseModel):
     progress_every: float = Field(10.0, description="seconds between two progress lines")
     reference_files: list[Path] = Field(default_factory=list, description="office-holder CSVs added to the shipped one")
     decisions_file: Path | None = Field(None, description="reviewers' decisions to import before the run")
+    archive: Path | None = Field(None, description="an archive built by `factcheck index`, searched for evidence")
+    archive_days: int | None = Field(None, ge=0, description="archive documents dated this close to the article only")
+    archive_k: int = Field(5, ge=1, description="passages retrieved per claim")
 
     @field_validator("progress", mode="before")
     @classmethod

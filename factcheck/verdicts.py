@@ -1,10 +1,10 @@
 """A verdict for every claim, from the flags, the judged pairs and the reference table.
 
 - `contradicted`: a raised flag (not a note) that says two things cannot both hold points at it:
-  the evidence is the other article's quote, or the reference row;
-- `corroborated`: another article states it independently (a pair judged "agree": by the model, or
-  by rule for two equal counts of the same kind), or the reference table confirms the title it
-  gives on the article's date;
+  the evidence is the other article's quote, the archive's passage, or the reference row;
+- `corroborated`: another article or a passage of the archive states it independently (a pair
+  judged "agree": by the model, or by rule for two equal counts of the same kind), or the
+  reference table confirms the title it gives on the article's date;
 - `single-source`: it can be checked (a figure, a date, a title or a proper name) but no other
   article states it;
 - `unverifiable`: nothing in it can be checked: no figure, no date, no title, no name.
@@ -26,12 +26,14 @@ from .reference import TitleReading, name_tokens
 CONTRADICTING = {"title", "quantity", "figure", "date", "conflict"}
 
 
-def assign(corpus: Corpus, flags: list[Flag], judgments: list[PairJudgment]) -> list[Claim]:
-    """Every claim of the corpus with its verdict and the evidence behind it."""
+def assign(corpus: Corpus, flags: list[Flag], judgments: list[PairJudgment],
+           support: dict[str, list[str]] | None = None) -> list[Claim]:
+    """Every claim of the corpus with its verdict and the evidence behind it; `support`: claim id ->
+    the archive's passages that state it (`evidence.search`)."""
     found: dict[str, tuple[str, list[str]]] = {}
     for claim_id, evidence in _contradicted(corpus, flags).items():
         found[claim_id] = ("contradicted", evidence)
-    for claim_id, evidence in {**_confirmed_titles(corpus), **_agreeing(corpus, judgments)}.items():
+    for claim_id, evidence in {**(support or {}), **_confirmed_titles(corpus), **_agreeing(corpus, judgments)}.items():
         found.setdefault(claim_id, ("corroborated", evidence))
     originals = originals_of(corpus.claims)
     result = []

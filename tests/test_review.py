@@ -110,3 +110,25 @@ def test_an_empty_database_says_to_run_first(tmp_path):
     Store(tmp_path / "e.sqlite").close()
     page = create_app(tmp_path / "e.sqlite").test_client().get("/").get_data(as_text=True)
     assert "No finished run in this database yet" in page
+
+
+def test_article_page_shows_each_claims_archive_evidence(seeds, tmp_path):
+    from factcheck.archive import Archive
+
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    (folder / "paris.txt").write_text("In Paris, President Francois Hollande said France would keep its troops in "
+                                      "Mali until the summer.\n", encoding="utf-8")
+    with Archive(tmp_path / "a.sqlite") as archive:
+        archive.index(folder)
+    settings = Settings(extractor="rules", db_path=tmp_path / "f.sqlite", progress=False, archive=tmp_path / "a.sqlite")
+    report = pipeline.run(seeds, settings)
+    client = create_app(settings.database).test_client()
+    page = client.get(f"/articles/{report.articles[0].id}").get_data(as_text=True)
+    assert "<th>archive</th>" in page
+    hollande = page[page.index("<td>French Prime Minister Francois Hollande</td>"):]
+    hollande = hollande[:hollande.index("</tr>")]
+    assert '<span class="evidence-contradicted">contradicted</span>' in hollande
+    assert ('<blockquote class="evidence-passage">In Paris, President Francois Hollande said France would keep its '
+            'troops in Mali until the summer.</blockquote>') in hollande
+    assert "paris.txt line 1" in hollande

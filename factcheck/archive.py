@@ -1,0 +1,293 @@
+"""The desk's own archive: trusted documents split into passages, in a full-text index.
+
+`factcheck index FOLDER --archive FILE` reads a folder of documents in the same formats as
+articles (.txt, .md with front matter, .json, .jsonl: a dump is one record per line) and keeps,
+in one SQLite file, every passage with its place in the file (offsets, line) and the document's
+date, in an FTS5 table ranked by BM25 (SQLite's own engine: no server, no other package, updated
+in place). Indexing is incremental: a file whose size and modification time are unchanged is
+not read again; a changed file's passages are replaced; a file gone from the folder is dropped.
+Each file is one transaction, so an interrupted index keeps every file it finished.
+
+A passage is a run of whole sentences of one paragraph, at most `PASSAGE_CHARS` long (a longer
+sentence is a passage alone): short enough that its words are about one thing, long enough to
+hold the sentence that names what the next one counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .articles import JSON_SUFFIXES, SkipFile, load_file, shown, walk
+from .errors import InputError
+from .lexicon.en import STOP_WORDS
+from .models import Article, LLMUsage, SkippedFile
+from .progress import Progress
+from .resolve import parse_date
+from .sentences import blocks
+
+PASSAGE_CHARS = 600
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
+TOKEN = re.compile(r"\w+", re.UNICODE)
+BATCH_FILES = 200  # files per transaction when a folder holds many small ones
+
+SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS documents (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        passages INTEGER NOT NULL,
+        indexed REAL NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS passages (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id),
+        source TEXT NOT NULL,
+        title TEXT,
+        day TEXT,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        line INTEGER NOT NULL,
+        text TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS passages_document ON passages(document_id)",
+    """CREATE VIRTUAL TABLE IF NOT EXISTS passage_index USING fts5(
+        text, title, content='passages', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+    )""",
+]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A stretch of an archive document: where it is and what it says."""
+
+    id: int
+    source: str  # the document as the report names it: the file, with ":N" for record N of a dump
+    title: str | None
+    day: str | None  # the document's date (ISO), when it gives one
+    start: int  # offsets in the document's text as analysed (the file's, for a plain text file)
+    end: int
+    line: int  # 1-based line of the passage's start in the file
+    text: str
+    score: float = 0.0  # BM25, lower is better (SQLite's sign)
+
+
+@dataclass
+class IndexStats:
+    files_seen: int = 0
+    files_indexed: int = 0
+    files_unchanged: int = 0
+    files_removed: int = 0
+    passages_added: int = 0
+    passages: int = 0
+    skipped: list[SkippedFile] | None = None
+    seconds: float = 0.0
+
+
+class Archive:
+    """One SQLite file holding the archive's passages and their full-text index."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        try:
+            if str(path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            for statement in SCHEMA:
+                self._db.execute(statement)
+        except sqlite3.OperationalError as exc:
+            if "fts5" in str(exc):
+                raise InputError("this Python's SQLite has no FTS5, which the archive needs") from None
+            raise InputError(f"cannot use {path} as the archive: {exc}") from None
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise InputError(f"cannot use {path} as the archive: {exc}") from None
+
+    @classmethod
+    def existing(cls, path: Path) -> "Archive":
+        if not Path(path).is_file():
+            raise InputError(f"no archive at {path}: build it first with `factcheck index FOLDER --archive {path}`")
+        return cls(path)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> "Archive":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ---- indexing ------------------------------------------------------------------------------
+
+    def index(self, folder: Path, progress: Callable[[int], "Progress"] | None = None) -> IndexStats:
+        """Bring the index in step with `folder`: new and changed files (re)read, gone ones dropped.
+        `progress(total)` gives what counts the files done."""
+        started = time.perf_counter()
+        if not folder.exists():
+            raise InputError(f"no such folder: {folder}")
+        if folder.is_file():
+            paths, skipped, root = [folder], [], folder.parent
+        else:
+            (paths, skipped), root = walk(folder), folder
+        stats = IndexStats(skipped=list(skipped))
+        counter = progress(len(paths)) if progress else None
+        known = {path: (doc_id, size, mtime) for doc_id, path, size, mtime in
+                 self._db.execute("SELECT id, path, size, mtime_ns FROM documents")}
+        seen = set()
+        pending = 0
+        self._db.execute("BEGIN")
+        try:
+            for path in paths:
+                key = shown(path.resolve())
+                seen.add(key)
+                stats.files_seen += 1
+                try:
+                    status = os.stat(path)
+                except OSError as exc:
+                    stats.skipped.append(SkippedFile(path=shown(path), reason=f"cannot read: {exc.strerror}"))
+                    continue
+                old = known.get(key)
+                if old and old[1] == status.st_size and old[2] == status.st_mtime_ns:
+                    stats.files_unchanged += 1
+                else:
+                    if old:
+                        self._drop(old[0])
+                    added = self._add_file(path, root, key, status, stats)
+                    stats.passages_added += added
+                    stats.files_indexed += 1
+                    pending += 1
+                if counter:
+                    counter.update(LLMUsage())
+                if pending >= BATCH_FILES:  # commit now and then: an interrupted index keeps what it finished
+                    self._db.execute("COMMIT")
+                    self._db.execute("BEGIN")
+                    pending = 0
+            if not folder.is_file():
+                for key, (doc_id, _, _) in known.items():
+                    if key not in seen and key.startswith(shown(folder.resolve()) + os.sep):
+                        self._drop(doc_id)
+                        stats.files_removed += 1
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        finally:
+            if counter:
+                counter.close()
+        stats.passages = self.count()
+        stats.seconds = time.perf_counter() - started
+        return stats
+
+    def _add_file(self, path: Path, root: Path, key: str, status: os.stat_result, stats: IndexStats) -> int:
+        try:
+            articles, bad = load_file(path, root)
+        except SkipFile as exc:
+            articles, bad = [], [SkippedFile(path=shown(path), reason=str(exc))]
+        stats.skipped.extend(bad)
+        cursor = self._db.execute("INSERT INTO documents (path, size, mtime_ns, passages, indexed) VALUES (?, ?, ?, 0, ?)",
+                                  (key, status.st_size, status.st_mtime_ns, time.time()))
+        doc_id = cursor.lastrowid
+        rows = [(doc_id, *row) for article in articles for row in _passage_rows(article)]
+        self._db.executemany(
+            'INSERT INTO passages (document_id, source, title, day, start, "end", line, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+            rows)
+        self._db.execute(
+            "INSERT INTO passage_index (rowid, text, title) SELECT id, text, coalesce(title, '') FROM passages "
+            "WHERE document_id = ?", (doc_id,))
+        self._db.execute("UPDATE documents SET passages = ? WHERE id = ?", (len(rows), doc_id))
+        return len(rows)
+
+    def _drop(self, doc_id: int) -> None:
+        self._db.execute(
+            "INSERT INTO passage_index (passage_index, rowid, text, title) SELECT 'delete', id, text, coalesce(title, '') "
+            "FROM passages WHERE document_id = ?", (doc_id,))
+        self._db.execute("DELETE FROM passages WHERE document_id = ?", (doc_id,))
+        self._db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+
+    def count(self) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+
+    def documents(self) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+
+    # ---- searching -----------------------------------------------------------------------------
+
+    def search(self, terms: Iterable[str], k: int = 5, between: tuple[dt.date | None, dt.date | None] = (None, None),
+               phrases: Iterable[str] = ()) -> list[Passage]:
+        """The `k` passages that best match any of `terms` (words) or `phrases` (word sequences, such
+        as a figure's digits "4 000"), by BM25; with `between`, only passages of documents dated
+        in that window, or undated."""
+        query = match_query(terms, phrases)
+        if not query:
+            return []
+        low, high = between
+        sql = ('SELECT p.id, p.source, p.title, p.day, p.start, p."end", p.line, p.text, bm25(passage_index) AS rank '
+               "FROM passage_index JOIN passages p ON p.id = passage_index.rowid WHERE passage_index MATCH ?")
+        args: list = [query]
+        if low:
+            sql += " AND (p.day IS NULL OR p.day >= ?)"
+            args.append(low.isoformat())
+        if high:
+            sql += " AND (p.day IS NULL OR p.day <= ?)"
+            args.append(high.isoformat())
+        sql += " ORDER BY rank LIMIT ?"
+        args.append(k)
+        return [Passage(*row[:8], score=row[8]) for row in self._db.execute(sql, args)]
+
+
+def match_query(terms: Iterable[str], phrases: Iterable[str] = ()) -> str:
+    """An FTS5 query: any of the words (each quoted, so none is read as an operator) or phrases."""
+    seen, parts = set(), []
+    for text in [*phrases, *terms]:
+        words = [w for w in TOKEN.findall(text.lower())]
+        if not words:
+            continue
+        item = '"' + " ".join(words) + '"'
+        if item not in seen:
+            seen.add(item)
+            parts.append(item)
+    return " OR ".join(parts)
+
+
+def content_words(text: str) -> list[str]:
+    """The words of a text that can find it: not function words, not one letter (digits stay)."""
+    return [w for w in TOKEN.findall(text.lower()) if (len(w) > 1 or w.isdigit()) and w not in STOP_WORDS]
+
+
+def _passage_rows(article: Article) -> Iterator[tuple]:
+    """(source, title, day, start, end, line, text) for each passage of an article."""
+    day = parse_date(article.date)
+    record = article.id.rsplit(":", 1)[1] if Path(article.path).suffix in JSON_SUFFIXES and ":" in article.id else None
+    source = f"{article.path}:{record}" if record else article.path
+    for start, end in passages(article.text):
+        file_start, _ = article.file_span(start, end)
+        yield (source, article.title, day.isoformat() if day else None, start, end,
+               article.file_line(file_start), article.text[start:end])
+
+
+def passages(text: str, limit: int = PASSAGE_CHARS) -> Iterator[tuple[int, int]]:
+    """(start, end) of each passage: whole sentences of one paragraph, up to `limit` characters."""
+    for block_start, block_end in blocks(text):
+        cuts = [block_start] + [m.end() for m in SENTENCE_END.finditer(text, block_start, block_end)
+                                if m.end() < block_end] + [block_end]
+        start = cuts[0]
+        for i in range(1, len(cuts)):
+            if cuts[i] - start > limit and cuts[i - 1] > start:
+                yield start, _trimmed(text, start, cuts[i - 1])
+                start = cuts[i - 1]
+        if text[start:block_end].strip():
+            yield start, _trimmed(text, start, block_end)
+
+
+def _trimmed(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
