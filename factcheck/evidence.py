@@ -4,8 +4,10 @@ the passage that decided it.
 Retrieval: each claim (a verbatim copy takes its original's outcome) is searched with its words
 (the claim text, else its sentence), its entity, its figure (as digits) and its date words, by
 BM25 (`archive.Archive.search`); with `archive_days`, only documents dated within that many days of
-the article's window (undated ones always). A passage that copies the claim's sentence (fuzzy match
-of the folded texts, `COPY_RATIO`) is not independent: it is left out and counted.
+the article's window (undated ones always). A passage that copies the claim's sentence or a part of
+its article (fuzzy match of the folded texts, `COPY_RATIO`) is not independent: it supports nothing
+and is not 'related', but a copy that gives another figure or title still contradicts the claim
+(a wire story whose figure was changed).
 
 Comparison, by the same means as between the articles of a run: the passages become evidence
 documents beside the articles, and the rule checks that compare documents (titles, counts, other
@@ -60,6 +62,7 @@ class Found:
     outcomes: dict[str, str] = field(default_factory=dict)
     passages: dict[str, list[EvidencePassage]] = field(default_factory=dict)
     copies_left_out: int = 0
+    copied: set[tuple[str, int]] = field(default_factory=set)  # (claim id, passage id): a copy of its text
     judgments: list[PairJudgment] = field(default_factory=list)
     usage: LLMUsage = field(default_factory=LLMUsage)
 
@@ -79,7 +82,7 @@ def search(corpus: Corpus, archive: Archive, k: int = 5, days: int | None = None
         for passage in archive.search(query_terms(claim), k, _between(corpus, claim, days), phrases=figures(claim)):
             if copies.of(claim, passage):
                 found.copies_left_out += 1
-                continue
+                found.copied.add((claim.id, passage.id))
             kept.append(passage)
             by_id[passage.id] = passage
         retrieved[claim.id] = kept
@@ -88,7 +91,7 @@ def search(corpus: Corpus, archive: Archive, k: int = 5, days: int | None = None
     combined, documents = _combined(corpus, list(by_id.values()))
     sources = {doc.id: by_id[int(doc.id[len(PREFIX):])] for doc in documents}
     found.flags = _flags(corpus, combined, sources, retrieved)
-    rules = _rule_support(corpus, combined, sources)
+    rules = _rule_support(corpus, combined, sources, found.copied)
     judged = {}
     if client is not None:
         judged = _judge(corpus, combined, sources, retrieved, client, workers, confidence, found, progress)
@@ -232,8 +235,10 @@ def _on_article(flag: Flag, ours: Location, theirs: Location, passage: Passage) 
 
 # ---- support and the model's judgment ---------------------------------------------------------
 
-def _rule_support(corpus: Corpus, combined: Corpus, sources: dict[str, Passage]) -> dict[str, list[str]]:
-    """Claims a passage gives the same exact count of the same kind as (a rule judgment)."""
+def _rule_support(corpus: Corpus, combined: Corpus, sources: dict[str, Passage],
+                  copied: set[tuple[str, int]]) -> dict[str, list[str]]:
+    """Claims a passage gives the same exact count of the same kind as (a rule judgment); a copy of
+    the claim's own text supports nothing."""
     own = {c.id for c in corpus.claims}
     pairs = pairing.block(combined)
     support: dict[str, list[str]] = defaultdict(list)
@@ -244,6 +249,8 @@ def _rule_support(corpus: Corpus, combined: Corpus, sources: dict[str, Passage])
             continue
         theirs = by_id[other]
         passage = sources[theirs.article_id]
+        if (claim_id, passage.id) in copied:
+            continue
         support[claim_id].append(f"archive: {passage.source} line {theirs.line}: \"{theirs.quote}\" ({judgment.reason})")
     return dict(support)
 
@@ -262,7 +269,7 @@ def _judge(corpus: Corpus, combined: Corpus, sources: dict[str, Passage], retrie
     sentences = combined_sentences(combined)
     asks = []
     for claim in corpus.claims:
-        passages = retrieved.get(claim.id) or []
+        passages = [p for p in retrieved.get(claim.id, []) if (claim.id, p.id) not in found.copied]
         if not passages:
             continue
         passage = passages[0]
@@ -307,7 +314,7 @@ def _outcomes(corpus: Corpus, found: Found, retrieved: dict[str, list[Passage]],
     for claim in corpus.claims:
         if claim.copied_from:
             continue
-        passages = retrieved.get(claim.id, [])
+        passages = [p for p in retrieved.get(claim.id, []) if (claim.id, p.id) not in found.copied]
         judgment = judged.get(claim.id, (None,))[0]
         decisive = judgment is not None and judgment.decisive and judgment.relation
         if decisive == "agree":
@@ -323,7 +330,9 @@ def _outcomes(corpus: Corpus, found: Found, retrieved: dict[str, list[Passage]],
         else:
             outcome = "no evidence found"
         found.outcomes[claim.id] = outcome
-        found.passages[claim.id] = _shown(claim, passages, sentences, judgment, against[claim.id])
+        contradicting = [_passage_of(flag, retrieved.get(claim.id, [])) for flag in against[claim.id]]
+        first = [p for p in contradicting if p is not None][:1]
+        found.passages[claim.id] = _shown(claim, first + [p for p in passages if p not in first], sentences, judgment)
     return found
 
 
@@ -336,8 +345,13 @@ def bears_on(claim: Claim, passage: Passage) -> bool:
     return bool(words) and len(words & set(content_words(passage.text))) >= RELATED_SHARE * len(words)
 
 
+def _passage_of(flag: Flag, passages: list[Passage]) -> Passage | None:
+    """The passage a flag from the archive quotes."""
+    return next((p for p in passages if any(e.startswith(f"archive: {p.source} ") for e in flag.evidence)), None)
+
+
 def _shown(claim: Claim, passages: list[Passage], sentences: dict[str, list[Sentence]],
-           judgment: PairJudgment | None, flags: list[Flag]) -> list[EvidencePassage]:
+           judgment: PairJudgment | None) -> list[EvidencePassage]:
     shown = []
     for n, passage in enumerate(passages[:SHOWN]):
         sentence = best_sentence(claim, sentences.get(f"{PREFIX}{passage.id}", []))

@@ -367,7 +367,8 @@ class ArchiveSummary(BaseModel):
 
     path: str
     claims: int = Field(description="claims searched (verbatim copies take their original's outcome)")
-    copies_left_out: int = Field(0, description="passages that copy a claim's sentence: not independent, not used")
+    copies_left_out: int = Field(0, description="passages that copy a claim's sentence or article: not independent, "
+                                 "they support nothing (a copy giving another figure still contradicts)")
 
 
 class Report(BaseModel):

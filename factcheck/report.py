@@ -138,7 +138,8 @@ def _archive(report: Report) -> str:
         return ""
     head = (f"## Evidence from the archive\n\nEvery claim searched in {md_code(report.archive.path)}: contradicted "
             f"first, then those with no evidence, then the rest. A passage that copies the claim's own sentence or "
-            f"article is not independent and is not used ({report.archive.copies_left_out} left out).")
+            f"article is not independent: it supports nothing, but a copy that gives another figure or title still "
+            f"contradicts the claim ({report.archive.copies_left_out} copies found).")
     sections = [head]
     for outcome, meaning in OUTCOMES.items():
         claims = [c for c in report.claims if c.evidence == outcome and not c.copied_from]

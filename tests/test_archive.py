@@ -130,3 +130,24 @@ def test_the_index_command_reports_what_it_did_and_a_run_without_the_archive_fil
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"Error: no archive at {tmp_path / 'missing.sqlite'}: build it first with "
                    f"`factcheck index FOLDER --archive {tmp_path / 'missing.sqlite'}`"]
+
+
+def test_a_copy_of_the_article_supports_nothing_but_a_copy_with_another_figure_contradicts(tmp_path):
+    body = ARTICLE.split("---\n", 2)[2]
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    (folder / "same.txt").write_text(body, encoding="utf-8")
+    changed = body.replace("captured 12 rebels", "captured 21 rebels")
+    (folder / "changed.md").write_text(f"---\ndate: 2017-03-13\n---\n{changed}", encoding="utf-8")
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "a.md").write_text(ARTICLE, encoding="utf-8")
+    with Archive(tmp_path / "a.sqlite") as archive:
+        archive.index(folder)
+    settings = Settings(extractor="rules", db_path=tmp_path / "db.sqlite", progress="off", archive=tmp_path / "a.sqlite")
+    result = pipeline.run(articles, settings)
+    captured = next(c for c in result.claims if c.number and "rebels" in (c.number.unit or ""))
+    assert captured.evidence == "contradicted" and captured.passages[0].source.endswith("changed.md")
+    assert "captured 21 rebels" in captured.passages[0].quote
+    others = [c for c in result.claims if c is not captured and c.evidence]
+    assert others and all(c.evidence == "no evidence found" for c in others)  # the copies support nothing
