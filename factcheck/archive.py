@@ -20,6 +20,7 @@ import os
 import re
 import sqlite3
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +62,7 @@ SCHEMA = [
     """CREATE VIRTUAL TABLE IF NOT EXISTS passage_index USING fts5(
         text, title, content='passages', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
     )""",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS passage_words USING fts5vocab(passage_index, 'row')",
 ]
 
 
@@ -241,6 +243,20 @@ class Archive:
         sql += " ORDER BY rank LIMIT ?"
         args.append(k)
         return [Passage(*row[:8], score=row[8]) for row in self._db.execute(sql, args)]
+
+
+    def passages_with(self, words: Iterable[str]) -> dict[str, int]:
+        """How many passages hold each word (folded as the index folds it): how common a name is."""
+        folded = {w: TOKEN.findall(_fold(w)) for w in words}
+        tokens = sorted({t for ts in folded.values() for t in ts})
+        counts = dict(self._db.execute(
+            f"SELECT term, doc FROM passage_words WHERE term IN ({','.join('?' * len(tokens))})", tokens)) if tokens else {}
+        return {w: min((counts.get(t, 0) for t in ts), default=0) for w, ts in folded.items()}
+
+
+def _fold(text: str) -> str:
+    """Lower case without diacritics, as the index's tokenizer reads words."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
 
 
 def match_query(terms: Iterable[str], phrases: Iterable[str] = ()) -> str:

@@ -47,8 +47,11 @@ from .sentences import normalize, split_article
 EVIDENCE_CHECKS = [check_titles, check_quantities, check_figures, check_dates]
 COPY_RATIO = 90  # rapidfuzz partial ratio of the folded sentence in the passage: a copy, not a source
 SAME_EVENT_NAMES = 2  # proper names a claim's sentence and a passage share for their counts to be compared
+RARE_NAME_SHARE = 0.01  # of the archive's passages: a name in more names nothing in particular
+RARE_NAME_PASSAGES = 5  # ... or in more passages than this, whichever is more
 MAX_TERMS = 32
 SHOWN = 3  # passages kept per claim
+SEARCH_DEPTH = 3  # passages ranked per claim, as a multiple of k: copies of its own text take no place among the k
 RELATED_SHARE = 0.5  # of a claim's words a passage holds to be on its topic, when it shares too few names
 PREFIX = "archive#"  # evidence documents' ids inside the combined corpus
 
@@ -78,26 +81,32 @@ def search(corpus: Corpus, archive: Archive, k: int = 5, days: int | None = None
     for claim in corpus.claims:
         if claim.copied_from:
             continue
-        kept = []
-        for passage in archive.search(query_terms(claim), k, _between(corpus, claim, days), phrases=figures(claim)):
-            if copies.of(claim, passage):
+        kept, independent = [], 0
+        for passage in archive.search(query_terms(claim), k * SEARCH_DEPTH, _between(corpus, claim, days),
+                                      phrases=figures(claim)):
+            if copies.of(claim, passage):  # kept aside: compared for contradictions, taking no place among the k
                 found.copies_left_out += 1
                 found.copied.add((claim.id, passage.id))
+            elif independent < k:
+                independent += 1
+            else:
+                continue
             kept.append(passage)
             by_id[passage.id] = passage
         retrieved[claim.id] = kept
     if not by_id:
-        return _outcomes(corpus, found, retrieved, {}, {})
+        return _outcomes(corpus, found, retrieved, {}, {}, Names(archive))
     combined, documents = _combined(corpus, list(by_id.values()))
     sources = {doc.id: by_id[int(doc.id[len(PREFIX):])] for doc in documents}
-    found.flags = _flags(corpus, combined, sources, retrieved)
+    names = Names(archive)
+    found.flags = _flags(corpus, combined, sources, retrieved, names)
     rules = _rule_support(corpus, combined, sources, found.copied)
     judged = {}
     if client is not None:
         judged = _judge(corpus, combined, sources, retrieved, client, workers, confidence, found, progress)
     for claim_id, passages in rules.items():
         found.support.setdefault(claim_id, []).extend(passages)
-    return _outcomes(corpus, found, retrieved, judged, combined_sentences(combined))
+    return _outcomes(corpus, found, retrieved, judged, combined_sentences(combined), names)
 
 
 def query_terms(claim: Claim) -> list[str]:
@@ -181,8 +190,29 @@ def _is_archive(article_id: str) -> bool:
     return article_id.startswith(PREFIX)
 
 
+class Names:
+    """Whether a claim's sentence and a passage name the same things: `SAME_EVENT_NAMES` proper names
+    in common, one of them rare in the archive (in at most `RARE_NAME_SHARE` of its passages, or
+    `RARE_NAME_PASSAGES`): "Rotten Tomatoes" or "United States" alone do not make two films' or two
+    albums' figures comparable."""
+
+    def __init__(self, archive: Archive):
+        self.archive = archive
+        self.rare_below = max(RARE_NAME_PASSAGES, RARE_NAME_SHARE * archive.count())
+        self.counts: dict[str, int] = {}
+
+    def shared(self, text: str, passage: str) -> bool:
+        common = proper_names(text) & proper_names(passage)
+        if len(common) < SAME_EVENT_NAMES:
+            return False
+        unknown = [n for n in common if n not in self.counts]
+        if unknown:
+            self.counts.update(self.archive.passages_with(unknown))
+        return any(self.counts[n] <= self.rare_below for n in common)
+
+
 def _flags(corpus: Corpus, combined: Corpus, sources: dict[str, Passage],
-           retrieved: dict[str, list[Passage]]) -> list[Flag]:
+           retrieved: dict[str, list[Passage]], names: Names) -> list[Flag]:
     """The checks' findings between an article and a passage retrieved for one of its claims, as
     flags on the article with the passage as evidence."""
     of_article = {(claim.article_id, p.id) for claim in corpus.claims for p in retrieved.get(claim.id, [])}
@@ -195,13 +225,13 @@ def _flags(corpus: Corpus, combined: Corpus, sources: dict[str, Passage],
         passage = sources[theirs[0].article_id]
         if (ours[0].article_id, passage.id) not in of_article:
             continue
-        if flag.kind in ("quantity", "figure", "date") and not _same_names(combined, ours[0], passage):
+        if flag.kind in ("quantity", "figure", "date") and not _same_names(combined, ours[0], passage, names):
             continue
         flags.append(_on_article(flag, ours[0], theirs[0], passage))
     return ordered(flags)
 
 
-def _same_names(combined: Corpus, where: Location, passage: Passage) -> bool:
+def _same_names(combined: Corpus, where: Location, passage: Passage, names: Names) -> bool:
     """The article's sentence (with the one before it) and the passage name enough of the same things."""
     article = combined.by_article[where.article_id]
     sentence = next((s for s in combined.sentences if s.article_id == where.article_id
@@ -211,7 +241,12 @@ def _same_names(combined: Corpus, where: Location, passage: Passage) -> bool:
     if sentence is not None:
         earlier = [s for s in combined.sentences if s.article_id == where.article_id and s.index == sentence.index - 1]
         text = " ".join([s.text for s in earlier] + [sentence.text])
-    return len(proper_names(text) & proper_names(passage.text)) >= SAME_EVENT_NAMES
+    return names.shared(text, _named(passage))
+
+
+def _named(passage: Passage) -> str:
+    """What a passage names: its text, and its document's title ("Son of Saul" for "the film holds ...")."""
+    return f"{passage.title}. {passage.text}" if passage.title else passage.text
 
 
 def place(passage: Passage, where: Location | None = None) -> str:
@@ -302,7 +337,7 @@ def _judge(corpus: Corpus, combined: Corpus, sources: dict[str, Passage], retrie
 # ---- outcomes -----------------------------------------------------------------------------------
 
 def _outcomes(corpus: Corpus, found: Found, retrieved: dict[str, list[Passage]], judged: dict,
-              sentences: dict[str, list[Sentence]]) -> Found:
+              sentences: dict[str, list[Sentence]], names: Names) -> Found:
     index = pairing.ClaimIndex(corpus)
     against: dict[str, list[Flag]] = defaultdict(list)
     for flag in found.flags:
@@ -325,7 +360,7 @@ def _outcomes(corpus: Corpus, found: Found, retrieved: dict[str, list[Passage]],
             outcome = "contradicted"
         elif claim.id in found.support:
             outcome = "supported"
-        elif any(bears_on(claim, p) for p in passages):
+        elif any(bears_on(claim, p, names) for p in passages):
             outcome = "related"
         else:
             outcome = "no evidence found"
@@ -336,10 +371,10 @@ def _outcomes(corpus: Corpus, found: Found, retrieved: dict[str, list[Passage]],
     return found
 
 
-def bears_on(claim: Claim, passage: Passage) -> bool:
-    """A passage is on the claim's topic when it names `SAME_EVENT_NAMES` of the same things, or holds
-    most of the claim's words: BM25 ranks any passage with one word in common."""
-    if len(proper_names(claim.quote) & proper_names(passage.text)) >= SAME_EVENT_NAMES:
+def bears_on(claim: Claim, passage: Passage, names: Names) -> bool:
+    """A passage is on the claim's topic when it names the same things (`Names`), or holds most of
+    the claim's words: BM25 ranks any passage with one word in common."""
+    if names.shared(claim.quote, _named(passage)):
         return True
     words = set(query_terms(claim))
     return bool(words) and len(words & set(content_words(passage.text))) >= RELATED_SHARE * len(words)
