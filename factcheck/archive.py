@@ -37,6 +37,10 @@ PASSAGE_CHARS = 600
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
 TOKEN = re.compile(r"\w+", re.UNICODE)
 BATCH_FILES = 200  # files per transaction when a folder holds many small ones
+QUERY_WORDS = 24  # words of a claim searched by, the rarest in the archive first
+COMMON_SHARE = 0.05  # a word in more of the archive's passages than this tells too little to search by ...
+LARGE = 20_000  # ... in an archive this large, where scoring every passage that holds it costs most of a search
+COUNTS_KEPT = 100_000  # word counts remembered between searches
 
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS documents (
@@ -98,6 +102,8 @@ class Archive:
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
+        self._counts: dict[str, int] = {}
+        self._total = 0
         try:
             if str(path) != ":memory:":
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -185,6 +191,7 @@ class Archive:
             if counter:
                 counter.close()
         stats.passages = self.count()
+        self._counts, self._total = {}, 0
         stats.seconds = time.perf_counter() - started
         return stats
 
@@ -227,7 +234,7 @@ class Archive:
         """The `k` passages that best match any of `terms` (words) or `phrases` (word sequences, such
         as a figure's digits "4 000"), by BM25; with `between`, only passages of documents dated
         in that window, or undated."""
-        query = match_query(terms, phrases)
+        query = match_query(self.telling(terms), phrases)
         if not query:
             return []
         low, high = between
@@ -244,6 +251,23 @@ class Archive:
         args.append(k)
         return [Passage(*row[:8], score=row[8]) for row in self._db.execute(sql, args)]
 
+
+    def telling(self, terms: Iterable[str]) -> list[str]:
+        """The words worth searching by: the `QUERY_WORDS` rarest in the archive, leaving out, in a
+        `LARGE` one, those in more than `COMMON_SHARE` of its passages ("said", "people"), which rank
+        little and cost the most (every passage holding them is scored)."""
+        words = list(dict.fromkeys(w for t in terms for w in TOKEN.findall(_fold(t))))
+        if not words:
+            return []
+        unknown = [w for w in words if w not in self._counts]
+        if unknown:
+            self._counts.update(self.passages_with(unknown))
+            if len(self._counts) > COUNTS_KEPT:
+                self._counts = {w: self._counts[w] for w in words}
+        total = self._total or self.count()
+        self._total = total
+        kept = [w for w in words if total < LARGE or self._counts[w] <= COMMON_SHARE * total]
+        return sorted(kept or words, key=lambda w: self._counts[w])[:QUERY_WORDS]
 
     def passages_with(self, words: Iterable[str]) -> dict[str, int]:
         """How many passages hold each word (folded as the index folds it): how common a name is."""
