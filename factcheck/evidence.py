@@ -34,7 +34,7 @@ from rapidfuzz import fuzz
 from . import pairing, select
 from .archive import Archive, Passage, content_words
 from .checks import Corpus, ordered, run_all
-from .checks.base import proper_names
+from .checks.base import claim_location, proper_names
 from .checks.dates import check_dates
 from .checks.figures import check_figures
 from .checks.quantities import check_quantities
@@ -356,7 +356,10 @@ def _outcomes(corpus: Corpus, found: Found, retrieved: dict[str, list[Passage]],
             passage, sentence = judged[claim.id][1:]
             found.support.setdefault(claim.id, []).append(
                 f"archive: {passage.source} line {sentence.line}: \"{sentence.text}\" (the model: {judgment.reason})")
-        if against[claim.id] or decisive == "contradict":
+        if decisive == "contradict" and not against[claim.id]:
+            found.flags.append(_conflict(corpus, claim, *judged[claim.id]))
+            against[claim.id].append(found.flags[-1])
+        if against[claim.id]:
             outcome = "contradicted"
         elif claim.id in found.support:
             outcome = "supported"
@@ -369,6 +372,21 @@ def _outcomes(corpus: Corpus, found: Found, retrieved: dict[str, list[Passage]],
         first = [p for p in contradicting if p is not None][:1]
         found.passages[claim.id] = _shown(claim, first + [p for p in passages if p not in first], sentences, judgment)
     return found
+
+
+def _conflict(corpus: Corpus, claim: Claim, judgment: PairJudgment, passage: Passage, sentence: Sentence) -> Flag:
+    """A contradiction the model finds, decisively, between a claim and a passage, told in words."""
+    where = claim_location(corpus, claim)
+    shown = f"{passage.source} line {sentence.line}"
+    key = f"conflict|{where.article_id}:{where.start}-{where.end}|{passage.source}:{passage.start}:{sentence.text}"
+    return Flag(id=f"conflict-{hashlib.sha256(key.encode()).hexdigest()[:8]}", kind="conflict", severity="medium",
+                locations=[where], evidence=[f"archive: {shown}: \"{sentence.text}\""], claims=[claim.id],
+                reason=f"The archive says otherwise: \"{_clip(claim.claim_text or claim.quote)}\" and the archive's "
+                       f"\"{_clip(sentence.text)}\" ({shown}) cannot both hold (the model's judgment): {judgment.reason}")
+
+
+def _clip(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def bears_on(claim: Claim, passage: Passage, names: Names) -> bool:

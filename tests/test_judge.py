@@ -254,3 +254,42 @@ def test_the_relation_probabilities_are_read_at_the_first_token_of_its_value():
                                     "agree": math.exp(-2.0) / total}, abs=1e-3)
     without = completion.model_copy(update={"choices": [completion.choices[0].model_copy(update={"logprobs": None})]})
     assert option_shares(without, "relation", ("different facts", "agree", "contradict")) is None
+
+
+def test_the_model_judges_each_claim_against_its_best_archive_passage_and_acts_only_when_sure(folder, monkeypatch):
+    from factcheck.archive import Archive
+
+    archive_dir = folder.parent / "archive"
+    archive_dir.mkdir()
+    (archive_dir / "wire.md").write_text("---\ndate: 2020-03-03\n---\nThe mayor of Gao has not resigned, his office "
+                                         "said on Tuesday in Gao.\n", encoding="utf-8")
+    with Archive(folder.parent / "a.sqlite") as archive:
+        archive.index(archive_dir)
+    (folder / "b.md").unlink()
+
+    def run(confidence):
+        fake = FakeModel(relation=lambda a, b: "contradict" if "not resigned" in a + b else "different facts")
+
+        @contextlib.contextmanager
+        def fake_model(settings, store):
+            yield fake, "fake"
+
+        monkeypatch.setattr(pipeline, "model", fake_model)
+        settings = Settings(base_url="http://127.0.0.1:9/v1", model="fake", progress=False, select="model",
+                            db_path=folder.parent / f"cache{confidence}.sqlite", archive=folder.parent / "a.sqlite",
+                            judge_confidence=confidence)
+        return fake, pipeline.run(folder, settings)
+
+    fake, sure = run(0.9)
+    resigned = next(c for c in sure.claims if "resigned" in c.quote)
+    assert resigned.evidence == "contradicted" and resigned.verdict == "contradicted"
+    [flag] = [f for f in sure.flags if f.kind == "conflict" and "resigned" in f.locations[0].quote]
+    assert flag.locations[0].article_id == "a.md" and "has not resigned" in flag.evidence[0]
+    assert "wire.md line 4" in flag.evidence[0]
+    asked = [m[-1]["content"] for m in fake.requests["judge"]]
+    assert any(m.startswith("A (article of 2020-03-02)") and "B (article of 2020-03-03): The mayor of Gao has not"
+               in m for m in asked)  # both orders, the passage's date given as an article's
+    _, unsure = run(None)
+    resigned = next(c for c in unsure.claims if "resigned" in c.quote)
+    assert resigned.evidence == "related" and not [f for f in unsure.flags if f.kind == "conflict"]
+    assert "not acted on" in resigned.passages[0].judgment and "contradict" in resigned.passages[0].judgment
