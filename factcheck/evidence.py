@@ -34,7 +34,7 @@ from rapidfuzz import fuzz
 from . import pairing, select
 from .archive import Archive, Passage, content_words
 from .checks import Corpus, ordered, run_all
-from .checks.base import claim_location, proper_names
+from .checks.base import NAME_WORD, claim_location, proper_names
 from .checks.dates import check_dates
 from .checks.figures import check_figures
 from .checks.quantities import check_quantities
@@ -202,13 +202,34 @@ class Names:
         self.counts: dict[str, int] = {}
 
     def shared(self, text: str, passage: str) -> bool:
-        common = proper_names(text) & proper_names(passage)
-        if len(common) < SAME_EVENT_NAMES:
+        theirs = proper_names(passage)
+        groups = [g for g in name_groups(text) if g & theirs]  # "Rotten Tomatoes" is one name, not two
+        if len(groups) < SAME_EVENT_NAMES:
             return False
+        common = {n for g in groups for n in g & theirs}
         unknown = [n for n in common if n not in self.counts]
         if unknown:
             self.counts.update(self.archive.passages_with(unknown))
         return any(self.counts[n] <= self.rare_below for n in common)
+
+
+def name_groups(text: str) -> list[frozenset[str]]:
+    """The names of a sentence, each as the set of its capitalised words ("Rotten Tomatoes", "Bab",
+    "Aleppo"): words that `proper_names` keeps, next to each other."""
+    names = proper_names(text)
+    groups, current, last_end = [], set(), -2
+    for match in NAME_WORD.finditer(text):
+        word = match.group(0).strip("'’-").lower()
+        if word not in names:
+            continue
+        if current and text[last_end:match.start()].strip():
+            groups.append(frozenset(current))
+            current = set()
+        current.add(word)
+        last_end = match.end()
+    if current:
+        groups.append(frozenset(current))
+    return groups
 
 
 def _flags(corpus: Corpus, combined: Corpus, sources: dict[str, Passage],
@@ -227,7 +248,7 @@ def _flags(corpus: Corpus, combined: Corpus, sources: dict[str, Passage],
             continue
         if flag.kind in ("quantity", "figure", "date") and not _same_names(combined, ours[0], passage, names):
             continue
-        flags.append(_on_article(flag, ours[0], theirs[0], passage))
+        flags.append(_on_article(flag, ours[0], theirs[0], passage, _sentence_at(combined, theirs[0])))
     return ordered(flags)
 
 
@@ -255,12 +276,19 @@ def place(passage: Passage, where: Location | None = None) -> str:
     return f"{passage.source} line {line}"
 
 
-def _on_article(flag: Flag, ours: Location, theirs: Location, passage: Passage) -> Flag:
-    """The flag pointed at the article alone, the passage its evidence, its words naming the passage's file."""
+def _sentence_at(combined: Corpus, where: Location) -> str:
+    """The passage's sentence around a place in it (offsets count from the passage's start)."""
+    return next((s.text for s in combined.sentences if s.article_id == where.article_id
+                 and s.start <= where.start < s.end), where.quote)
+
+
+def _on_article(flag: Flag, ours: Location, theirs: Location, passage: Passage, sentence: str) -> Flag:
+    """The flag pointed at the article alone, the passage's sentence its evidence, its words naming
+    the passage's file."""
     name = f"{theirs.article_id}"
     shown = place(passage, theirs)
     reason = flag.reason.replace(name, f"the archive ({shown})")
-    evidence = [f"archive: {shown}: \"{theirs.quote}\""]
+    evidence = [f"archive: {shown}: \"{sentence}\""]
     evidence += [e.replace(name, shown) for e in flag.evidence if name not in e and theirs.quote not in e]
     key = f"{flag.kind}|{ours.article_id}:{ours.start}-{ours.end}|{passage.source}:{passage.start}:{theirs.quote}"
     return Flag(id=f"{flag.kind}-{hashlib.sha256(key.encode()).hexdigest()[:8]}", kind=flag.kind,

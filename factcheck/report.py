@@ -59,7 +59,7 @@ def _header(report: Report) -> str:
           if report.decisions else []),
         ("sentences not extracted", len(report.not_extracted)),
         *([(f"claims searched in the archive", report.archive.claims)] if report.archive else []),
-        *[(f"claims the archive: {o}", n) for o, n in _outcome_counts(report).items()],
+        *[(OUTCOME_ROWS[o], n) for o, n in _outcome_counts(report).items()],
     ]
     table = "\n".join(f"| {name} | {value} |" for name, value in rows)
     return (
@@ -123,6 +123,10 @@ OUTCOMES = {  # in the order a reviewer takes them
                "agrees (the model's judgment, when asked, is told beside the passage)",
     "supported": "an independent passage of the archive states it",
 }
+
+
+OUTCOME_ROWS = {"contradicted": "claims the archive contradicts", "no evidence found": "claims with no evidence in the archive",
+                "related": "claims the archive speaks of, neither way", "supported": "claims the archive supports"}
 
 
 def _outcome_counts(report: Report) -> dict[str, int]:
