@@ -253,16 +253,19 @@ def _flags(corpus: Corpus, combined: Corpus, sources: dict[str, Passage],
 
 
 def _same_names(combined: Corpus, where: Location, passage: Passage, names: Names) -> bool:
-    """The article's sentence (with the one before it) and the passage name enough of the same things."""
+    """The article and the passage name enough of the same things. The article's side is what
+    places its count: its title and first sentence (the event), the sentence before and the
+    sentence itself."""
     article = combined.by_article[where.article_id]
-    sentence = next((s for s in combined.sentences if s.article_id == where.article_id
-                     and article.file_span(s.start, s.end)[0] <= where.start < article.file_span(s.start, s.end)[1] + 1),
-                    None)
-    text = where.quote
+    own = [s for s in combined.sentences if s.article_id == where.article_id]
+    sentence = next((s for s in own if article.file_span(s.start, s.end)[0] <= where.start
+                     < article.file_span(s.start, s.end)[1] + 1), None)
+    parts = [article.title or ""] + [s.text for s in own[:1]]
     if sentence is not None:
-        earlier = [s for s in combined.sentences if s.article_id == where.article_id and s.index == sentence.index - 1]
-        text = " ".join([s.text for s in earlier] + [sentence.text])
-    return names.shared(text, _named(passage))
+        parts += [s.text for s in own if s.index in (sentence.index - 1, sentence.index)]
+    else:
+        parts.append(where.quote)
+    return names.shared(". ".join(p for p in dict.fromkeys(parts) if p), _named(passage))
 
 
 def _named(passage: Passage) -> str:
