@@ -42,6 +42,7 @@ from factcheck.evidence import COPY_RATIO, SEARCH_DEPTH, figures, query_terms
 from factcheck.extract import rule_claims
 from factcheck.models import Article, Claim, Span
 from factcheck.sentences import normalize, split_article
+from factcheck.settings import Settings
 
 DAY = "2020-01-01"
 KS = (1, 5, 10)
@@ -101,7 +102,7 @@ def retrieval(archive: Archive, claims: list[dict], gold: dict[str, set[int]]) -
             "query_ms_p95": round(1000 * sorted(seconds)[int(0.95 * (n - 1))], 2)}
 
 
-def verdicts(folder: Path, archive_path: Path, claims: list[dict], args) -> dict:
+def verdicts(folder: Path, archive_path: Path, claims: list[dict], settings: Settings, show: int = 10) -> dict:
     articles = folder / "claims"
     articles.mkdir()
     names = {}
@@ -109,9 +110,9 @@ def verdicts(folder: Path, archive_path: Path, claims: list[dict], args) -> dict
         name = f"{n:04d}.md"
         names[name] = item
         (articles / name).write_text(f"---\ndate: {DAY}\n---\n{item['text']}\n", encoding="utf-8")
-    settings = settings_from(args).model_copy(update={
-        "archive": archive_path, "db_path": folder / "run.sqlite", "progress": "off",
-        "judge_confidence": args.judge_confidence})
+    settings = settings.model_copy(update={"archive": archive_path, "progress": "off"})
+    if settings.extractor == "rules":
+        settings = settings.model_copy(update={"db_path": folder / "run.sqlite"})
     started = time.perf_counter()
     with one_backend(settings) as ready:
         result = pipeline.run(articles, ready)
@@ -132,11 +133,21 @@ def verdicts(folder: Path, archive_path: Path, claims: list[dict], args) -> dict
                           "recall": round(r, 3), "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
                           "with_claims": sum(1 for name, _ in rows if name in outcome),
                           "supported_labels": {l: supported.count(l) for l in sorted(set(supported))}}
+    by_claim = {c.id: c.article_id for c in result.claims}
+    judged = [(names[by_claim[j.a]]["positive"], j.relation, j.confidence or 0.0) for j in result.judgments
+              if j.source == "model" and j.b.startswith("archive#") and j.relation and j.a in by_claim]
+    model = {}
+    for floor in (0.0, 0.5, 0.6, 0.7, 0.8, 0.9):  # what --judge-confidence would raise, claim by claim
+        said = [(positive, relation == "contradict" and confidence >= floor) for positive, relation, confidence in judged]
+        tp = sum(1 for positive, hit in said if positive and hit)
+        fp = sum(1 for positive, hit in said if hit and not positive)
+        model[f"contradict at >= {floor}"] = {"tp": tp, "fp": fp, "precision": round(tp / (tp + fp), 3) if tp + fp else None}
     false_alarms = sorted({(names[f.locations[0].article_id]["text"], names[f.locations[0].article_id]["label"],
                             f.kind, f.evidence[0][:300])
                            for f in result.flags if any(e.startswith("archive:") for e in f.evidence)
                            and not names[f.locations[0].article_id]["positive"]})
-    return {"scores": scores, "false_alarms": false_alarms[:args.show], "seconds": round(seconds, 1),
+    return {"scores": scores, "model_judgments": {"judged": len(judged), **model} if judged else None,
+            "false_alarms": false_alarms[:show], "seconds": round(seconds, 1),
             "calls": result.usage.calls, "model": result.model}
 
 
@@ -149,10 +160,21 @@ def main() -> int:
     parser.add_argument("--show", type=int, default=10, help="false alarms listed")
     add_model_args(parser)
     args = parser.parse_args()
-    claims, records = load(args.eval, args.limit)
-    if not claims:
+    settings = settings_from(args).model_copy(update={"judge_confidence": args.judge_confidence})
+    out = evaluate(args.eval, settings, args.limit, verdicts_too=not args.no_verdicts, show=args.show)
+    if out is None:
         print("no claim/evidence set found", file=sys.stderr)
         return 0
+    print(json.dumps(out, indent=2, ensure_ascii=False))
+    return 0
+
+
+def evaluate(eval_dir: Path, settings: Settings, limit: int | None = None, verdicts_too: bool = True,
+             show: int = 10) -> dict | None:
+    """Retrieval, and with `verdicts_too` the verdicts, on the sets found in `eval_dir`."""
+    claims, records = load(eval_dir, limit)
+    if not claims:
+        return None
     folded: dict[str, set[int]] = {}
     for n, record in enumerate(records, 1):
         folded.setdefault(normalize(record["text"]), set()).add(n)
@@ -167,10 +189,9 @@ def main() -> int:
                                "index_seconds": round(stats.seconds, 2)},
                    "retrieval": {s: retrieval(archive, [c for c in claims if s == "all" or c["set"] == s], gold)
                                  for s in ("all", "vitaminc", "propsegment")}}
-        if not args.no_verdicts:
-            out["verdicts"] = verdicts(folder, folder / "archive.sqlite", claims, args)
-    print(json.dumps(out, indent=2, ensure_ascii=False))
-    return 0
+        if verdicts_too:
+            out["verdicts"] = verdicts(folder, folder / "archive.sqlite", claims, settings, show)
+    return out
 
 
 if __name__ == "__main__":

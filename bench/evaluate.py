@@ -5,7 +5,8 @@
 Runs the scorers with the rules extractor (no model, so it takes seconds; the check-worthy
 sentences picked by the trained classifier, as by default): casualty-count
 conflicts on the news clusters, candidate selection on ClaimBuster, claim decomposition on
-PropSegmEnt, and conflict detection on the VitaminC and PropSegmEnt pairs by phenomenon.
+PropSegmEnt, conflict detection on the VitaminC and PropSegmEnt pairs by phenomenon, and evidence
+from an archive of their evidence texts (retrieval recall, claims refuted by what is retrieved).
 A set whose file is absent is reported as skipped. The model's figures come from the scripts
 themselves with `--extractor llm` (see docs/benchmarks.md).
 """
@@ -17,6 +18,7 @@ import json
 import sys
 from pathlib import Path
 
+import eval_archive
 import eval_claimbuster
 import eval_clusters
 import eval_decomposition
@@ -83,6 +85,17 @@ def main() -> int:
     if "skipped" not in found:
         table.append(f"| contradictions found | PropSegmEnt cross-language, {found['contradictions']} | | "
                      f"{found['share']} | | {found['found']} of {found['contradictions']} |")
+    archive = eval_archive.evaluate(args.eval, Settings(extractor="rules", progress=False))
+    if archive is None:
+        table.append("| evidence from an archive | skipped: no claim/evidence set found | | | | |")
+    else:
+        for name, label in (("vitaminc", "VitaminC"), ("propsegment", "PropSegmEnt pairs")):
+            found, row = archive["retrieval"][name], archive["verdicts"]["scores"][name]
+            table.append(f"| archive retrieval, gold evidence among 5 passages | {label}, {found['claims']} claims, "
+                         f"archive of {archive['archive']['passages']} passages | | {found['recall@5']} | | recall@1 "
+                         f"{found['recall@1']}, recall@10 {found['recall@10']} |")
+            table.append(f"| refuted by retrieved evidence, REFUTES positive | same | {row['precision']} | {row['recall']} "
+                         f"| {row['f1']} | tp {row['tp']} fp {row['fp']} fn {row['fn']} |")
     print("\n".join(table))
     return 0
 
