@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from .lexicon.en import (AGE_OR_TIME_AFTER, AGE_OR_TIME_BEFORE, AMBIGUOUS_MONTHS, HONORIFICS, MONTH, MONTH_ABBR,
                          MONTHS, ORDINAL_DAY, RELATIONS, TITLES, WEEKDAY, WEEKDAYS, YEAR)
+from .lexicon import fr
 from .models import Candidate, DateMention, PersonMention, QuantityMention, Sentence
 from .quantities import NUMBER_RE, hedge_of, interval
 
@@ -163,6 +164,73 @@ def find_quantities(text: str, offset: int = 0, dates: list[DateMention] | None 
     return found
 
 
+# ---- French: the same anchors by the words of `lexicon/fr.py` ---------------------------------
+
+def find_dates_fr(text: str, offset: int = 0) -> list[DateMention]:
+    return [DateMention(text=m.group(0), start=offset + m.start(), end=offset + m.end()) for m in fr.DATE_RE.finditer(text)]
+
+
+def numbers_fr(text: str, offset: int = 0, dates: list[DateMention] | None = None):
+    """Every French number outside dates, and whether it is a count (not an age, an hour, an ordinal)."""
+    date_spans = [(d.start - offset, d.end - offset) for d in dates or []]
+    for m in fr.NUMBER_RE.finditer(text):
+        start, end = m.start(), m.end()
+        if any(s < end and start < e for s, e in date_spans) or fr.english_number(m.group("number")) is None:
+            continue
+        if m.group("number").lower() in fr.ARTICLES:  # "une présence": an article, not a count
+            continue
+        counted = not (FR_AGE_OR_TIME[0].match(text[end:]) or FR_AGE_OR_TIME[1].search(text[:start]))
+        yield m, counted
+
+
+def find_quantities_fr(text: str, offset: int = 0, dates: list[DateMention] | None = None) -> list[QuantityMention]:
+    """French numbers, valued as the English rules value them ("quelque 2 000" is about 2,000)."""
+    found = []
+    for m, counted in numbers_fr(text, offset, dates):
+        if not counted:
+            continue
+        english = fr.english_number(m.group("number"))
+        hedge = hedge_of(fr.HEDGES.get((m.group("hedge") or "").lower().replace("’", "'")), english)
+        value, low, high = interval(english, hedge)
+        if low is None:
+            continue
+        noun = re.match(r"\s*(?:d[e'’]\s*)?([^\W\d_][\w-]*)", text[m.end():])
+        found.append(QuantityMention(text=m.group(0), number_text=m.group("number"), value=value, low=low, high=high,
+                                     hedge=hedge, noun=noun.group(1) if noun else None, start=offset + m.start(),
+                                     end=offset + m.end()))
+    return found
+
+
+@lru_cache(maxsize=16)
+def person_pattern_fr(extra_titles: tuple[str, ...] = ()) -> re.Pattern:
+    """A French title, a country word after it ("le président malien"), a name: the title before
+    the name, the country after the title; 'ancien' before it says it was held before."""
+    titles = "|".join(re.escape(t) for t in sorted({*fr.TITLES, *extra_titles}, key=lambda t: (-len(t), t)))
+    past = "|".join(fr.PAST)
+    return re.compile(
+        rf"(?P<past>\b(?:{past})[\s-]+)?(?P<role>(?<![\w-])(?:{titles}))(?:\s+(?P<after>{fr.AFFILIATION_AFTER}))?"
+        rf"\s+(?P<name>{NAME})", re.IGNORECASE)
+
+
+def find_people_fr(text: str, offset: int = 0, titles: tuple[str, ...] = ()) -> list[PersonMention]:
+    people = []
+    for m in person_pattern_fr(titles).finditer(text):
+        name = _trim_name(m.group("name").strip())
+        if not name or not name[0].isupper():
+            continue
+        affiliation = " ".join(w for w in ((m.group("past") or "").strip(), m.group("after") or "") if w) or None
+        start = m.start("past") if m.group("past") else m.start("role")
+        end = m.start("name") + len(name)
+        people.append(PersonMention(text=text[start:end], name=name, role=m.group("role"), affiliation=affiliation,
+                                    start=offset + start, end=offset + end))
+    return people
+
+
+FR_AGE_OR_TIME = (re.compile(fr.AGE_OR_TIME_AFTER, re.IGNORECASE), re.compile(fr.AGE_OR_TIME_BEFORE, re.IGNORECASE))
+FR_ATTRIBUTION_RE = re.compile(r"\b(?:a déclaré|a dit|a annoncé|a affirmé|a indiqué|a précisé|selon|d'après|"
+                               r"a confirmé|a ajouté|ont annoncé|ont déclaré)\b", re.IGNORECASE)
+
+
 def select(sentences: list[Sentence], titles: tuple[str, ...] = ()) -> list[Candidate]:
     """The check-worthy sentences, each with its anchors and the previous sentence as context.
 
@@ -180,17 +248,18 @@ def select(sentences: list[Sentence], titles: tuple[str, ...] = ()) -> list[Cand
 def inspect(sentence: Sentence, previous: Sentence | None = None, titles: tuple[str, ...] = ()) -> Candidate:
     """Anchors and reasons for one sentence; no reasons means not check-worthy."""
     text, offset = sentence.text, sentence.start
-    dates = find_dates(text, offset)
-    quantities = find_quantities(text, offset, dates)
-    people = find_people(text, offset, titles)
+    french = sentence.language == "fr"
+    dates = (find_dates_fr if french else find_dates)(text, offset)
+    quantities = (find_quantities_fr if french else find_quantities)(text, offset, dates)
+    people = (find_people_fr if french else find_people)(text, offset, titles)
     reasons = []
-    if quantities or any(True for _ in numbers(text, offset, dates)):  # ages and times are facts too
+    if quantities or any(True for _ in (numbers_fr if french else numbers)(text, offset, dates)):  # ages and times too
         reasons.append("number")
     if dates:
         reasons.append("date")
     if any(p.role for p in people):
         reasons.append("title")
-    if ATTRIBUTION_RE.search(text) and PROPER_NOUN_RE.search(text):
+    if (FR_ATTRIBUTION_RE if french else ATTRIBUTION_RE).search(text) and PROPER_NOUN_RE.search(text):
         reasons.append("attribution")
     same_article = previous is not None and previous.article_id == sentence.article_id
     return Candidate(

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from . import pairing, select
+from . import language, pairing, select
 from .archive import Archive, Passage, content_words
 from .checks import Corpus, ordered, run_all
 from .checks.base import NAME_WORD, claim_location, proper_names
@@ -164,8 +164,11 @@ def _combined(corpus: Corpus, passages: list[Passage]) -> tuple[Corpus, list[Art
     documents, sentences, candidates, claims, dates = [], [], [], [], {}
     titles = tuple(corpus.table.role_words())
     for passage in passages:
+        code = language.detect(passage.text)[0]
+        if code not in language.SUPPORTED:
+            continue  # a passage in a language the rules do not read is compared with nothing
         document = Article(id=f"{PREFIX}{passage.id}", path=passage.source, title=passage.title, date=passage.day,
-                           text=passage.text, header_lines=passage.line - 1)
+                           text=passage.text, header_lines=passage.line - 1, language=code)
         own = split_article(document)
         anchored = select.anchor_all(own, titles)
         documents.append(document)

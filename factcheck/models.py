@@ -46,6 +46,7 @@ class Article(BaseModel):
     url: str | None = Field(None, description="where the article was published, from front matter or the record")
     text: str = Field(description="the body as analysed: NFC, invisible format characters left out, line ends as \\n")
     encoding: str = Field("utf-8", description="how the file was decoded")
+    language: str = Field("en", description="the language the text is read in (ISO 639-1), as detected")
     body_offset: int = Field(0, description="where the body starts in the file (after front matter)")
     header_lines: int = Field(0, description="lines of front matter above the body, so line numbers point into the file")
     source: str | None = Field(None, exclude=True, description="the file's text as decoded; None when it is `text`")
@@ -110,6 +111,7 @@ class Sentence(BaseModel):
     line: int = Field(description="1-based line of the sentence start in the article file")
     text: str
     duplicate_of: str | None = Field(None, description="'article#index' of the first verbatim occurrence")
+    language: str = Field("en", description="its article's language: which rules read it")
 
     @property
     def ref(self) -> str:

@@ -12,7 +12,7 @@ import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from . import canonical, decisions, evidence, pairing, resolve, select, verdicts
+from . import canonical, decisions, evidence, language, pairing, resolve, select, verdicts
 from . import sentences as sentences_stage
 from .articles import load_folder
 from .checks import CLAIM_CHECKS, Corpus, ordered, run_all
@@ -20,7 +20,7 @@ from .checks.quantities import quantity_rows
 from .errors import BackendError, InputError, redact
 from .file_offsets import to_file
 from .models import (Article, ArchiveSummary, Candidate, Extraction, LLMUsage, NotExtracted, Report, Selection,
-                     Sentence)
+                     Sentence, SkippedFile)
 from .progress import Progress
 from .reference import OfficeTable, load_table
 from .settings import Settings
@@ -76,6 +76,7 @@ def run(source: Path, settings: Settings) -> Report:
 
         Archive.existing(settings.archive).close()  # a missing archive fails before any work
     articles, skipped = load_folder(source)
+    articles, skipped = read_languages(articles, skipped, source)
     incoming = decisions.read_file(settings.decisions_file) if settings.decisions_file else []
     sentences = split(articles, source)
     table = load_table(tuple(settings.reference_files))
@@ -106,6 +107,22 @@ def run(source: Path, settings: Settings) -> Report:
     finally:
         store.close()
     return report
+
+
+def read_languages(articles: list[Article], skipped: list[SkippedFile], source: Path):
+    """Each article with the language it is read in; those in a language the rules do not read are
+    skipped with the language named, never read as English."""
+    kept, unread = [], []
+    for article in articles:
+        code, name, _ = language.detect(article.text)
+        if code in language.SUPPORTED:
+            article.language = code
+            kept.append(article)
+        else:
+            unread.append(SkippedFile(path=article.id, reason=language.unsupported_reason(code, name)))
+    if not kept:
+        raise InputError(f"no article in {source} is in a language factcheck reads: {unread[0].reason}")
+    return kept, sorted(skipped + unread, key=lambda s: s.path)
 
 
 def split(articles: list[Article], source: Path) -> list[Sentence]:

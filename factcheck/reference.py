@@ -1,10 +1,12 @@
 """Dated reference tables of office holders, the words that name their offices, and lookups.
 
 A table is a CSV of terms (`country, position, person, start_date, end_date`, more columns
-optional) with a sidecar TOML file of the same name (`office_holders.csv` ->
-`office_holders.toml`) that declares, for each position, its country and the role names that
-call someone its holder in text ("President", "Federal Chancellor"), and for each country the
-words that name it ("France", "French"). Nothing about countries or roles is written in code: a
+optional). The words that name a country in text come from the country data (`countries`), and a
+position's role from its label ("Chancellor of Germany" -> "Chancellor"); an optional sidecar TOML
+file of the same name (`office_holders.csv` -> `office_holders.toml`) declares what cannot be
+inferred: for a position, its country and the role names that call someone its holder in text
+("President", "Federal Chancellor"), and for a country the words that name it ("France",
+"French"). Nothing about countries or roles is written in code: a
 title is judged only when the tables declare its role and country, otherwise the answer is
 "unknown". The shipped table (factcheck/data/, see its README for sources and licence) covers
 Presidents and Prime Ministers of France, Mali, Niger and Burkina Faso since 2010; users add
@@ -30,7 +32,7 @@ from .sentences import normalize
 DEFAULT_TABLE = Path(__file__).resolve().parent / "data" / "office_holders.csv"
 REQUIRED_COLUMNS = ("country", "position", "person", "start_date", "end_date")
 # Words in front of a title that change what it claims.
-PAST = {"former", "ex", "ex-", "late", "then"}
+PAST = {"former", "ex", "ex-", "late", "then", "ancien", "ancienne", "feu", "defunt", "defunte"}
 NOT_THE_OFFICE = {"deputy", "vice", "vice-", "assistant", "acting-deputy"}
 MODIFIERS = {"military", "army", "government", "defence", "defense", "foreign", "interim", "transitional", "acting"}
 
@@ -231,7 +233,7 @@ def load_table(extra: tuple[Path, ...] = ()) -> OfficeTable:
         _declare(sidecar_of(path), positions, countries)
     for position in positions.values():
         countries.setdefault(position.country, Country(name=position.country, words=[position.country]))
-    terms = [term for path in paths for term in _read_terms(path, positions)]
+    terms = [term for path in paths for term in _read_terms(path, positions, countries)]
     return OfficeTable(terms=terms, positions=positions, countries=countries)
 
 
@@ -278,14 +280,14 @@ def _text(path: Path, what: str) -> str:
         raise ReferenceTableError(f"{what} {path} is not UTF-8 text (byte {exc.start})") from None
 
 
-def _read_terms(path: Path, positions: dict[str, Position]) -> list[OfficeTerm]:
+def _read_terms(path: Path, positions: dict[str, Position], countries: dict[str, Country]) -> list[OfficeTerm]:
     reader = csv.DictReader(io.StringIO(_text(path, "reference table"), newline=""))
     try:
         header = reader.fieldnames or []
         missing = [c for c in REQUIRED_COLUMNS if c not in header]
         if missing:
             raise ReferenceTableError(f"reference table {path} lacks columns: {', '.join(missing)}")
-        return [_term(row, len(header), path, reader.line_num, positions) for row in reader]
+        return [_term(row, len(header), path, reader.line_num, positions, countries) for row in reader]
     except csv.Error as exc:
         raise ReferenceTableError(f"reference table {path}, line {reader.line_num}: not CSV: {exc}") from None
 
@@ -305,7 +307,8 @@ def _day(text: str, first: bool) -> dt.date:
     raise ValueError(text)
 
 
-def _term(row: dict, width: int, path: Path, line: int, positions: dict[str, Position]) -> OfficeTerm:
+def _term(row: dict, width: int, path: Path, line: int, positions: dict[str, Position],
+          countries: dict[str, Country]) -> OfficeTerm:
     where = f"reference table {path}, line {line}"
     fields = width + len(row.get(None) or []) - sum(v is None for k, v in row.items() if k is not None)
     if fields != width:
@@ -314,10 +317,7 @@ def _term(row: dict, width: int, path: Path, line: int, positions: dict[str, Pos
         if not row[column].strip():
             raise ReferenceTableError(f"{where}: {column} is empty")
     start, end = _dates(row, where)
-    position = positions.get(row["position"].strip())
-    if position is None:
-        raise ReferenceTableError(f"{where}: position '{row['position'].strip()}' is not declared; declare its country "
-                                  f"and role names in {sidecar_of(path).name} (README: Reference tables)")
+    position = positions.get(row["position"].strip()) or _inferred(row, where, path, positions, countries)
     if position.country != row["country"].strip():
         raise ReferenceTableError(f"{where}: position '{position.name}' is declared in {position.country}, "
                                   f"not {row['country'].strip()}")
@@ -327,6 +327,35 @@ def _term(row: dict, width: int, path: Path, line: int, positions: dict[str, Pos
         country=position.country, position=position.name, person=row["person"].strip(), start=start, end=end,
         source=f"{origin}, {qid}" if qid else origin,
     )
+
+
+def _inferred(row: dict, where: str, path: Path, positions: dict[str, Position],
+              countries: dict[str, Country]) -> Position:
+    """A position no words file declares, read from the row: its country's words from the country
+    data (`countries.country_words`), its role from its label. What cannot be read is an error
+    naming the row and what to declare."""
+    from .countries import country_words, role_of
+
+    label, country = row["position"].strip(), row["country"].strip()
+    sidecar = sidecar_of(path).name
+    declared = countries.get(country)
+    words = country_words(country)
+    if words is None and declared is None:
+        raise ReferenceTableError(
+            f"{where}: country '{country}' is not one the country data knows; declare its words in {sidecar}: "
+            f"[countries.\"{country}\"] words = [\"{country}\", ...] (README: Reference tables)")
+    known = list(dict.fromkeys([*(declared.words if declared else []), *(words or [])]))
+    role = role_of(label, known)
+    if role is None:
+        raise ReferenceTableError(
+            f"{where}: the role of position '{label}' cannot be read from its label; declare it in {sidecar}: "
+            f"[positions.\"{label}\"] country = \"{country}\", roles = [...] (README: Reference tables)")
+    if declared is None:
+        countries[country] = Country(name=country, words=known)
+    else:
+        declared.words = known
+    positions[label] = Position(name=label, country=country, roles=[role])
+    return positions[label]
 
 
 def _dates(row: dict, where: str) -> tuple[dt.date, dt.date | None]:

@@ -219,10 +219,12 @@ def _fact(claim: Claim) -> str:
 
 
 def _dates(report: Report) -> str:
-    rows = ["| article | date | basis |", "|---|---|---|"]
+    languages = {a.id: a.language for a in report.articles}
+    rows = ["| article | language | date | basis |", "|---|---|---|---|"]
     for d in report.article_dates:
         when = d.day or _window(d.earliest, d.latest)
-        rows.append(f"| {md_code(d.article_id, in_table=True)} | {_cell(when)} | {_cell(d.basis)} |")
+        rows.append(f"| {md_code(d.article_id, in_table=True)} | {languages.get(d.article_id, '')} | {_cell(when)} "
+                    f"| {_cell(d.basis)} |")
     return "## Article dates\n\n" + "\n".join(rows) + _encodings(report)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .lexicon.en import COUNT_ACTIONS as ACTIONS
 from .lexicon.en import COUNT_SUBJECTS as SUBJECTS
 from .lexicon.en import GATHERING, MONTH, PAST_LAGS, TERM_ENDED, THINGS_COUNTED, WEEKDAY, WEEKDAY_NAMES, YEAR, YEAR_RE, month_number
+from .lexicon import fr
 from .models import Article, ArticleDate, Candidate, Entity
 from .reference import OfficeTable, is_part_of, name_tokens
 from .sentences import normalize
@@ -247,30 +248,32 @@ def window(date: ArticleDate) -> tuple[dt.date | None, dt.date | None]:
     return earliest, latest
 
 
-def kind_of(counts: str | None, before: str = "", after: str = "") -> str:
+def kind_of(counts: str | None, before: str = "", after: str = "", language: str = "en") -> str:
     """The kind of count: 'killed: civilians', 'troops', 'displaced', ... or 'other'.
 
     `counts` is what the number counts (the model's answer, or the words after the number);
     `before` and `after` are the sentence's words around the number. The verb nearest the
     number gives the action; the noun that follows it (or `counts`) gives who is counted.
     """
+    actions, subjects, gathering = (fr.COUNT_ACTIONS, fr.COUNT_SUBJECTS, fr.GATHERING) if language == "fr" \
+        else (ACTIONS, SUBJECTS, GATHERING)
     own = normalize(counts or "")
-    action = _first(ACTIONS, own) or _nearest(ACTIONS, normalize(before), normalize(after))
-    head = " ".join(re.sub(r"^(?:of|more|other|others)\s+", "", normalize(after)).split()[:2])
-    subject = _first(SUBJECTS, own) or _first(SUBJECTS, head)
+    action = _first(actions, own) or _nearest(actions, normalize(before), normalize(after))
+    head = " ".join(re.sub(r"^(?:of|more|other|others|de|d'|des|d)\s+", "", normalize(after)).split()[:2])
+    subject = _first(subjects, own) or _first(subjects, head)
     if subject in THINGS_COUNTED:
         return subject  # "four days after a deadly attack" counts days, not the dead
     if action in ("killed", "wounded") and subject:
         return f"{action}: {subject}"
-    if action is None and subject in (None, "civilians") and _gathered(own, before, after):
+    if action is None and subject in (None, "civilians") and _gathered(own, before, after, gathering):
         return "gathered"  # at a protest, a rally, a vote or in a poll: people, not casualties
     return action or subject or "other"
 
 
-def _gathered(own: str, before: str, after: str) -> bool:
+def _gathered(own: str, before: str, after: str, gathering: str = GATHERING) -> bool:
     """Words of a gathering, a vote or a poll in what the number counts or within a few words of it."""
     near = " ".join([own, *normalize(before).split()[-4:], *normalize(after).split()[:6]])
-    return re.search(rf"\b(?:{GATHERING})", near) is not None
+    return re.search(rf"\b(?:{gathering})", near) is not None
 
 
 def _nearest(table: list[tuple[str, str]], before: str, after: str) -> str | None:
@@ -360,7 +363,7 @@ def absolute(expression: str, anchor: dt.date | None) -> tuple[dt.date, dt.date]
     Returns (first, last) day, or None when the expression cannot be placed (a relative one with
     no article date, or one this resolver does not read).
     """
-    text = normalize(expression)
+    text = normalize(fr.english_date(expression))  # a French expression in the English words; others as they are
     text = re.sub(r"^(?:on|in|during|by|since|until|from|of)\s+", "", text)
     year = YEAR_RE.search(text)
     month = month_number(text)

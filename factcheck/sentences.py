@@ -46,9 +46,9 @@ def flat(text: str) -> str:
     return text.translate(LINE_BREAKS)
 
 
-@lru_cache(maxsize=1)
-def _segmenter() -> pysbd.Segmenter:
-    return pysbd.Segmenter(language="en", clean=False)
+@lru_cache(maxsize=4)
+def _segmenter(language: str = "en") -> pysbd.Segmenter:
+    return pysbd.Segmenter(language=language, clean=False)
 
 
 def split_article(article: Article) -> list[Sentence]:
@@ -57,13 +57,13 @@ def split_article(article: Article) -> list[Sentence]:
     sentences: list[Sentence] = []
     line, counted = 1, 0  # line number of offset `counted`; sentences come in order
     for block_start, block_end in blocks(text):
-        for start, end in spans(flat(text[block_start:block_end])):
+        for start, end in spans(flat(text[block_start:block_end]), article.language):
             start, end = block_start + start, block_start + end
             line += text.count("\n", counted, start)
             counted = start
             sentences.append(Sentence(
                 article_id=article.id, index=len(sentences), start=start, end=end,
-                line=article.header_lines + line, text=flat(text[start:end]),
+                line=article.header_lines + line, text=flat(text[start:end]), language=article.language,
             ))
     return sentences
 
@@ -123,15 +123,16 @@ def _indent(line: str) -> int:
 
 # ---- sentences inside a block, in bounded windows ---------------------------------------------
 
-def spans(block: str) -> list[tuple[int, int]]:
-    """(start, end) of the sentences of one block of text with no line break."""
+def spans(block: str, language: str = "en") -> list[tuple[int, int]]:
+    """(start, end) of the sentences of one block of text with no line break, split by pysbd's
+    rules for `language`."""
     if len(block) <= WINDOW:
-        return list(_segment(block))
+        return list(_segment(block, language))
     found: list[tuple[int, int]] = []
     pos, short_step = 0, False
     while pos < len(block):
         end = _window_end(block, pos)
-        pieces = _segment(block[pos:end])
+        pieces = _segment(block[pos:end], language)
         last_start = pieces[-1][0] if pieces else 0
         if end < len(block) and len(pieces) > 1 and (last_start >= MIN_STEP or not short_step):
             # the last sentence may go on past the window: read it again from its start (a short
@@ -155,14 +156,14 @@ def _window_end(block: str, pos: int) -> int:
 
 
 @lru_cache(maxsize=4096)  # repeated paragraphs (boilerplate, pasted copies) are split once
-def _segment(text: str) -> tuple[tuple[int, int], ...]:
+def _segment(text: str, language: str = "en") -> tuple[tuple[int, int], ...]:
     """pysbd's sentences of `text` as (start, end), without surrounding spaces or bare punctuation.
 
     Each sentence is looked up in `text` from where the previous one ended (pysbd's own
     `char_span` compiles a pattern per sentence and searches from the start of the text).
     """
     found, pos = [], 0
-    for sentence in _segmenter().processor(text).process():
+    for sentence in _segmenter(language).processor(text).process():
         sentence = sentence.strip()
         start = text.find(sentence, pos) if sentence else -1
         if start < 0:

@@ -112,8 +112,13 @@ GERMAN_WORDS = GERMANY.with_suffix(".toml").read_text(encoding="utf-8")
      "line 2: end_date 2005-11-22 is before start_date 2021-12-08"),
     ("Germany,Chancellor of Germany,Angela Merkel,2005-11-22\n", GERMAN_WORDS, "line 2: 4 fields where the header has 5"),
     ("Germany,Chancellor of Germany,Angela Merkel,2005-11-22,,x\n", GERMAN_WORDS, "line 2: 6 fields where the header has 5"),
-    ("Germany,Chancellor of Germany,Angela Merkel,2005-11-22,2021-12-08\n", None,
-     "line 2: position 'Chancellor of Germany' is not declared; declare its country and role names in t.toml (README: Reference tables)"),
+    ("Atlantis,King of Atlantis,Angela Merkel,2005-11-22,2021-12-08\n", None,
+     "line 2: country 'Atlantis' is not one the country data knows; declare its words in t.toml: "
+     "[countries.\"Atlantis\"] words = [\"Atlantis\", ...] (README: Reference tables)"),
+    ("Germany,Chancellor of the Federal Republic of Germany and Minister of Everything Else,Angela Merkel,2005,\n", None,
+     "line 2: the role of position 'Chancellor of the Federal Republic of Germany and Minister of Everything Else' "
+     "cannot be read from its label; declare it in t.toml: [positions.\"Chancellor of the Federal Republic of Germany "
+     "and Minister of Everything Else\"] country = \"Germany\", roles = [...] (README: Reference tables)"),
     ("Austria,Chancellor of Germany,Angela Merkel,2005-11-22,2021-12-08\n", GERMAN_WORDS,
      "line 2: position 'Chancellor of Germany' is declared in Germany, not Austria"),
 ])
@@ -185,3 +190,27 @@ def test_a_declared_until_ends_the_coverage(tmp_path):
     assert load_table((path,)).coverage_end("Germany").isoformat() == "2016-12-31"
     assert title_flags("German Chancellor Olaf Scholz spoke.", date="2019-04-02", tables=(path,)) == []  # unknown
     assert len(title_flags("German Chancellor Olaf Scholz spoke.", date="2016-04-02", tables=(path,))) == 1
+
+
+def test_a_table_without_a_words_file_is_read_its_countries_and_roles_inferred(tmp_path):
+    path = tmp_path / "world.csv"
+    path.write_text("country,position,person,start_date,end_date\n"
+                    "United Kingdom,Prime Minister of the United Kingdom,Theresa May,2016-07-13,2019-07-24\n"
+                    "United Kingdom,Prime Minister of the United Kingdom,Boris Johnson,2019-07-24,2022-09-06\n"
+                    "Canada,Prime Minister of Canada,Justin Trudeau,2015-11-04,2025-03-14\n"
+                    "Germany,Chancellor of Germany,Angela Merkel,2005-11-22,2021-12-08\n"
+                    "Germany,Chancellor of Germany,Olaf Scholz,2021-12-08,2025-05-06\n"
+                    "Mali,Premier ministre du Mali,Moctar Ouane,2020-09-27,2021-05-24\n", encoding="utf-8")
+    table = load_table((path,))
+    assert table.positions["Prime Minister of the United Kingdom"].roles == ["Prime Minister"]
+    assert table.positions["Premier ministre du Mali"].roles == ["Premier ministre"]
+    assert {"British", "UK", "Great Britain"} <= set(table.countries["United Kingdom"].words)
+    tables = (path,)
+    assert title_flags("British Prime Minister Theresa May spoke.", date="2018-03-01", tables=tables) == []
+    [flag] = title_flags("British Prime Minister Boris Johnson spoke.", date="2018-03-01", tables=tables)
+    assert "was not Prime Minister of the United Kingdom on the article's date, 2018-03-01" in flag.reason
+    [flag] = title_flags("German Chancellor Olaf Scholz spoke.", date="2019-04-02", tables=tables)
+    assert "was not Chancellor of Germany" in flag.reason
+    assert title_flags("Canadian Prime Minister Justin Trudeau spoke.", date="2019-04-02", tables=tables) == []
+    # the shipped countries keep their declared words; an inferred position in one of them adds its role
+    assert "President" in table.positions["President of Mali"].roles and "Malian" in table.countries["Mali"].words

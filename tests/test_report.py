@@ -64,7 +64,7 @@ def test_markdown_shows_the_flag_with_quote_place_and_evidence():
 
 def test_markdown_tables_hold_the_rows():
     text = report.to_markdown(build())
-    assert "| `a.txt` | 2013-02-20 | front matter |" in text
+    assert "| `a.txt` | en | 2013-02-20 | front matter |" in text
     assert "**troops**" in text and "| `a.txt` | 3 | 4,000 | 4,000 | troops deployed | troops |" in text
     assert "| Francois Hollande | Francois Hollande | Prime Minister | `a.txt` |" in text
     assert "| Francois Hollande | Prime Minister | said | troops deployed | 4,000 (exact) @56-61 |  |" in text

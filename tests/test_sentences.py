@@ -124,7 +124,7 @@ def _count_segmenter_input(monkeypatch) -> list[int]:
             sizes.append(len(text))
             return real.processor(text)
 
-    monkeypatch.setattr(sentences_module, "_segmenter", lambda: Counting())
+    monkeypatch.setattr(sentences_module, "_segmenter", lambda language="en": Counting())
     sentences_module._segment.cache_clear()
     return sizes
 

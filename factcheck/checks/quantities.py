@@ -54,7 +54,7 @@ def claim_kind(corpus: Corpus, claim) -> str:
         text = corpus.by_article[claim.article_id].text
         before = " ".join(text[claim.span.start:claim.number.span.start].split()[-4:])
         after = " ".join(text[claim.number.span.end:claim.span.end].split()[:12])
-        corpus.kinds[claim.id] = kind_of(claim.number.unit, before, after)
+        corpus.kinds[claim.id] = kind_of(claim.number.unit, before, after, corpus.by_article[claim.article_id].language)
     return corpus.kinds[claim.id]
 
 

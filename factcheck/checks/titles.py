@@ -60,7 +60,8 @@ def _title_flag(corpus, article_id, person, reading, positions, titled, days) ->
     if former:
         when = f"at any time up to {latest.isoformat() if latest else 'today'}"
     evidence += [f"{p} then: {t.describe()}" for p in positions for t in _holders_then(corpus, p, earliest, latest)]
-    called = " ".join(filter(None, [person.affiliation, person.role]))
+    called = person.text[: person.text.rfind(person.name)].strip() or " ".join(filter(None, [person.affiliation,
+                                                                                           person.role]))
     never = "" if titled else f"; the reference table has no term of theirs as {position}"
     reason = (f"{person.name} is called {called}, but was not {position} {when}{never}; "
               f"it has them as {'; '.join(sorted({t.position for t in held}))}.")
@@ -109,11 +110,12 @@ def _between_articles(corpus: Corpus) -> list[Flag]:
             if person.role and not candidate.sentence.duplicate_of:
                 seen[name_tokens(person.name)[-1:]].append((candidate.sentence.article_id, person))
     flags = []
+    office = lambda role: frozenset(corpus.table.positions_named(role, None))  # "President", "président": one title
     for mentions in seen.values():
-        roles = {p.role.lower() for _, p in mentions}
+        roles = {office(p.role) for _, p in mentions}
         articles = {a for a, _ in mentions}
-        if len(roles) > 1 and len(articles) > 1 and all(corpus.table.is_role(r) for r in roles):
-            (a1, p1), (a2, p2) = _first_pair(mentions)
+        if len(roles) > 1 and len(articles) > 1 and all(corpus.table.is_role(p.role) for _, p in mentions):
+            (a1, p1), (a2, p2) = _first_pair(mentions, office)
             flags.append(make_flag(
                 "title", "medium",
                 [location(corpus, a1, p1.start, p1.end), location(corpus, a2, p2.start, p2.end)],
@@ -123,14 +125,15 @@ def _between_articles(corpus: Corpus) -> list[Flag]:
     return flags
 
 
-def _first_pair(mentions: list[tuple[str, PersonMention]]) -> tuple:
-    """The first mention that another article gives another title, and the first such other
-    mention; linear in the mentions (times the few titles)."""
-    articles_by_role: dict[str, set[str]] = defaultdict(set)
+def _first_pair(mentions: list[tuple[str, PersonMention]], office) -> tuple:
+    """The first mention that another article gives another title (`office`: what a title names,
+    in any language), and the first such other mention; linear in the mentions (times the few titles)."""
+    articles_by_role: dict[frozenset, set[str]] = defaultdict(set)
     for article, person in mentions:
-        articles_by_role[person.role].add(article)
+        articles_by_role[office(person.role)].add(article)
     for article, person in mentions:
-        if any(role != person.role and (len(articles) > 1 or article not in articles)
+        own = office(person.role)
+        if any(role != own and (len(articles) > 1 or article not in articles)
                for role, articles in articles_by_role.items()):
-            return (article, person), next(m for m in mentions if m[0] != article and m[1].role != person.role)
+            return (article, person), next(m for m in mentions if m[0] != article and office(m[1].role) != own)
     raise ValueError("no two articles give two titles")
