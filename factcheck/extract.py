@@ -256,6 +256,7 @@ def entry_models(dates: tuple[str, ...]) -> tuple[type[BaseModel], type[BaseMode
 
 # ---- the request ---------------------------------------------------------------------------
 
+LANGUAGES = {"fr": "French"}
 PRONOUN = re.compile(r"\b(?:he|she|they|his|her|their|him|them|those|these)\b", re.IGNORECASE)
 
 
@@ -284,6 +285,9 @@ def messages_for(candidate: Candidate, article: Article, system: str, names: lis
     if needs_names(candidate.sentence.text, list(names)):
         lines.append("Names: " + "; ".join(names))
     lines.append(f"Sentence: {candidate.sentence.text}")
+    if candidate.sentence.language != "en":  # the model translated French subjects into English, refused every time
+        lines.append(f"Language: {LANGUAGES.get(candidate.sentence.language, candidate.sentence.language)}; "
+                     "copy the subject and what each number counts in that language, as the sentence writes them")
     labels = number_labels(candidate)
     lines.append("Numbers: " + (", ".join(f'"{label}"' for label in labels) if labels else "none"))
     lines.append("Dates: " + (", ".join(f'"{d.text}"' for d in candidate.dates) if candidate.dates else "none"))
