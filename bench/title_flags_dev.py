@@ -11,8 +11,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 from eval_clusters import write_cluster
 from factcheck import pipeline
 from factcheck.settings import Settings
+
+EVAL = Path(__file__).resolve().parents[2] / 'shared' / 'eval'
 flags = []
-for line in open('/work/shared/eval/news_clusters_dev.jsonl'):
+for line in open(EVAL / 'news_clusters_dev.jsonl'):
     c = json.loads(line)
     with tempfile.TemporaryDirectory() as tmp:
         write_cluster(c, Path(tmp))
@@ -20,7 +22,7 @@ for line in open('/work/shared/eval/news_clusters_dev.jsonl'):
     flags += [(c['cluster_id'], f.severity, f.locations[0].quote, f.reason[:150]) for f in r.flags if f.kind == 'title']
 print('FA-KES title flags:', len(flags))
 for f in flags: print(' ', f)
-rows = [json.loads(l) for l in open('/work/shared/eval/vitaminc_numeric_date_role.jsonl')]
+rows = [json.loads(l) for l in open(EVAL / 'vitaminc_numeric_date_role.jsonl')]
 n = 0
 for row in rows:
     with tempfile.TemporaryDirectory() as tmp:
