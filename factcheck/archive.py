@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .articles import JSON_SUFFIXES, SkipFile, load_file, shown, walk
+from .articles import JSON_SUFFIXES, SkipFile, files_below, load_file, shown
 from .errors import InputError
 from .lexicon.en import STOP_WORDS
 from .models import Article, LLMUsage, SkippedFile
@@ -139,12 +139,7 @@ class Archive:
         """Bring the index in step with `folder`: new and changed files (re)read, gone ones dropped.
         `progress(total)` gives what counts the files done."""
         started = time.perf_counter()
-        if not folder.exists():
-            raise InputError(f"no such folder: {folder}")
-        if folder.is_file():
-            paths, skipped, root = [folder], [], folder.parent
-        else:
-            (paths, skipped), root = walk(folder), folder
+        paths, skipped, root = files_below(folder)
         stats = IndexStats(skipped=list(skipped))
         counter = progress(len(paths)) if progress else None
         known = {path: (doc_id, size, mtime) for doc_id, path, size, mtime in

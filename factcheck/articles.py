@@ -35,14 +35,20 @@ class SkipFile(Exception):
     """A file that is not an article; the message says why."""
 
 
-def load_folder(folder: Path) -> tuple[list[Article], list[SkippedFile]]:
-    """Read every article file below `folder` in name order."""
+def files_below(folder: Path) -> tuple[list[Path], list[SkippedFile], Path]:
+    """(the files to read, what was not walked into with why, the folder their ids are relative to);
+    `folder` may be one file."""
     if not folder.exists():
         raise InputError(f"no such folder: {folder}")
     if folder.is_file():
-        paths, skipped, root = [folder], [], folder.parent
-    else:
-        (paths, skipped), root = walk(folder), folder
+        return [folder], [], folder.parent
+    paths, skipped = walk(folder)
+    return paths, skipped, folder
+
+
+def load_folder(folder: Path) -> tuple[list[Article], list[SkippedFile]]:
+    """Read every article file below `folder` in name order."""
+    paths, skipped, root = files_below(folder)
     articles: list[Article] = []
     for path in paths:
         try:

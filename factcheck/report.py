@@ -149,8 +149,7 @@ def _archive(report: Report) -> str:
         claims = [c for c in report.claims if c.evidence == outcome and not c.copied_from]
         if not claims:
             continue
-        rows = [f"### {outcome} ({len(claims)})", "", f"{meaning[0].upper()}{meaning[1:]}.", "",
-                "| article | line | claim | figure, date or title | best passage | why |", "|---|---:|---|---|---|---|"]
+        rows = _table_head(outcome, len(claims), meaning, ["best passage", "why"])
         for c in claims:
             best = c.passages[0] if c.passages else None
             where = f"{md_code(best.source, in_table=True)} line {best.line}: \"{_cell(_clip(best.quote, 240))}\"" \
@@ -182,8 +181,7 @@ def _verdicts(report: Report) -> str:
         claims = [c for c in report.claims if c.verdict == verdict and not c.copied_from]
         if not claims:
             continue
-        rows = [f"### {verdict} ({len(claims)})", "", f"{meaning[0].upper()}{meaning[1:]}.", "",
-                "| article | line | claim | figure, date or title | evidence |", "|---|---:|---|---|---|"]
+        rows = _table_head(verdict, len(claims), meaning, ["evidence"])
         for c in claims:
             evidence = "; ".join(_clip(e, 200) for e in c.verdict_evidence)
             line = f"{c.line}" + (f" (repeated: {_cell(', '.join(copies[c.id]))})" if c.id in copies else "")
@@ -191,6 +189,13 @@ def _verdicts(report: Report) -> str:
                         f"| {_cell(_fact(c))} | {_cell(evidence)} |")
         sections.append("\n".join(rows))
     return "\n\n".join(sections)
+
+
+def _table_head(name: str, count: int, meaning: str, columns: list[str]) -> list[str]:
+    """A group of claims: its heading, what it means, and the head of its table."""
+    names = ["article", "line", "claim", "figure, date or title", *columns]
+    return [f"### {name} ({count})", "", f"{meaning[0].upper()}{meaning[1:]}.", "", "| " + " | ".join(names) + " |",
+            "|---|---:|" + "---|" * (len(names) - 2)]
 
 
 def _copies(claims: list[Claim]) -> dict[str, list[str]]:
