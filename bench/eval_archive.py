@@ -35,7 +35,6 @@ from benchlib import add_model_args, one_backend, settings_from
 
 from factcheck import pipeline, select
 from factcheck.archive import Archive
-from factcheck.articles import article_from
 from rapidfuzz import fuzz
 
 from factcheck.evidence import COPY_RATIO, SEARCH_DEPTH, figures, query_terms

@@ -58,7 +58,7 @@ def _header(report: Report) -> str:
         *([("flags dismissed by a reviewer", sum(_is_dismissed(report, f.id) for f in report.flags))]
           if report.decisions else []),
         ("sentences not extracted", len(report.not_extracted)),
-        *([(f"claims searched in the archive", report.archive.claims)] if report.archive else []),
+        *([("claims searched in the archive", report.archive.claims)] if report.archive else []),
         *[(OUTCOME_ROWS[o], n) for o, n in _outcome_counts(report).items()],
     ]
     table = "\n".join(f"| {name} | {value} |" for name, value in rows)

@@ -6,7 +6,6 @@ import datetime as dt
 import json
 import os
 
-import pytest
 
 from factcheck import pipeline, report
 from factcheck.archive import Archive, match_query, passages

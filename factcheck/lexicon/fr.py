@@ -29,8 +29,8 @@ DATE_PATTERNS = [
     rf"(?:en\s+|depuis\s+)?(?:{MONTH})\s+{YEAR}",
     rf"(?:en|depuis|jusqu'en|avant|après)\s+{YEAR}",
     rf"(?:(?:ce|dernier|le)\s+)?(?:{WEEKDAY})(?:\s+dernier)?",
-    rf"(?:la\s+semaine|le\s+mois|l'année|l’année)\s+(?:dernière|dernier|passée|passé|prochaine|prochain)",
-    rf"(?:cette\s+(?:semaine|année)|ce\s+mois-ci|hier|aujourd'hui|aujourd’hui|demain)",
+    r"(?:la\s+semaine|le\s+mois|l'année|l’année)\s+(?:dernière|dernier|passée|passé|prochaine|prochain)",
+    r"(?:cette\s+(?:semaine|année)|ce\s+mois-ci|hier|aujourd'hui|aujourd’hui|demain)",
     rf"(?:plus\s+tôt\s+(?:cette|ce)\s+(?:{PERIOD}))",
 ]
 DATE_RE = re.compile(r"(?<![\w-])(?:" + "|".join(DATE_PATTERNS) + r")(?![\w-])", re.IGNORECASE)
