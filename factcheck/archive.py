@@ -15,6 +15,7 @@ hold the sentence that names what the next one counts.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -120,8 +121,16 @@ class Archive:
 
     @classmethod
     def existing(cls, path: Path) -> "Archive":
+        """An archive `factcheck index` built; anything else (no file, another SQLite file) is an InputError."""
         if not Path(path).is_file():
             raise InputError(f"no archive at {path}: build it first with `factcheck index FOLDER --archive {path}`")
+        try:
+            with contextlib.closing(sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)) as db:
+                tables = {name for name, in db.execute("SELECT name FROM sqlite_master")}
+        except sqlite3.DatabaseError as exc:
+            raise InputError(f"{path} is not an archive: {exc}") from None
+        if not {"passages", "passage_index"} <= tables:
+            raise InputError(f"{path} is not an archive built by `factcheck index` (no passages in it)")
         return cls(path)
 
     def close(self) -> None:
@@ -174,8 +183,9 @@ class Archive:
                     self._db.execute("BEGIN")
                     pending = 0
             if not folder.is_file():
+                unread = tuple(shown(Path(s.path).resolve()) + os.sep for s in skipped)  # folders not walked into
                 for key, (doc_id, _, _) in known.items():
-                    if key not in seen and key.startswith(shown(folder.resolve()) + os.sep):
+                    if key not in seen and key.startswith(shown(folder.resolve()) + os.sep) and not key.startswith(unread):
                         self._drop(doc_id)
                         stats.files_removed += 1
             self._db.execute("COMMIT")
@@ -193,8 +203,9 @@ class Archive:
     def _add_file(self, path: Path, root: Path, key: str, status: os.stat_result, stats: IndexStats) -> int:
         try:
             articles, bad = load_file(path, root)
-        except SkipFile as exc:
-            articles, bad = [], [SkippedFile(path=shown(path), reason=str(exc))]
+        except SkipFile as exc:  # no row: the next index tries it again (a permission fixed changes no mtime)
+            stats.skipped.append(SkippedFile(path=shown(path), reason=str(exc)))
+            return 0
         stats.skipped.extend(bad)
         cursor = self._db.execute("INSERT INTO documents (path, size, mtime_ns, passages, indexed) VALUES (?, ?, ?, 0, ?)",
                                   (key, status.st_size, status.st_mtime_ns, time.time()))
@@ -261,7 +272,7 @@ class Archive:
                 self._counts = {w: self._counts[w] for w in words}
         total = self._total or self.count()
         self._total = total
-        kept = [w for w in words if total < LARGE or self._counts[w] <= COMMON_SHARE * total]
+        kept = [w for w in words if self._counts[w] and (total < LARGE or self._counts[w] <= COMMON_SHARE * total)]
         return sorted(kept or words, key=lambda w: self._counts[w])[:QUERY_WORDS]
 
     def passages_with(self, words: Iterable[str]) -> dict[str, int]:
@@ -300,8 +311,10 @@ def content_words(text: str) -> list[str]:
 def _passage_rows(article: Article) -> Iterator[tuple]:
     """(source, title, day, start, end, line, text) for each passage of an article."""
     day = parse_date(article.date)
-    record = article.id.rsplit(":", 1)[1] if Path(article.path).suffix in JSON_SUFFIXES and ":" in article.id else None
-    source = f"{article.path}:{record}" if record else article.path
+    path = shown(Path(article.path).resolve())  # the same whatever folder `index` was run from
+    record = article.id.rsplit(":", 1)[1] if Path(article.path).suffix.lower() in JSON_SUFFIXES \
+        and re.fullmatch(r".*:\d+", article.id) else None
+    source = f"{path}:{record}" if record else path
     for start, end in passages(article.text):
         file_start, _ = article.file_span(start, end)
         yield (source, article.title, day.isoformat() if day else None, start, end,

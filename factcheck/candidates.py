@@ -190,7 +190,8 @@ def find_quantities_fr(text: str, offset: int = 0, dates: list[DateMention] | No
         if not counted:
             continue
         english = fr.english_number(m.group("number"))
-        hedge = hedge_of(fr.HEDGES.get((m.group("hedge") or "").lower().replace("’", "'")), english)
+        hedge_text = " ".join((m.group("hedge") or "").lower().replace("’", "'").split())
+        hedge = hedge_of(fr.HEDGES.get(hedge_text), english)
         value, low, high = interval(english, hedge)
         if low is None:
             continue
@@ -208,8 +209,8 @@ def person_pattern_fr(extra_titles: tuple[str, ...] = ()) -> re.Pattern:
     titles = "|".join(re.escape(t) for t in sorted({*fr.TITLES, *extra_titles}, key=lambda t: (-len(t), t)))
     past = "|".join(fr.PAST)
     return re.compile(
-        rf"(?P<past>\b(?:{past})[\s-]+)?(?P<role>(?<![\w-])(?:{titles}))(?:\s+(?P<after>{fr.AFFILIATION_AFTER}))?"
-        rf"\s+(?P<name>{NAME})", re.IGNORECASE)
+        rf"(?P<past>\b(?:{past})[\s-]+)?(?P<role>(?<![\w-])(?:{titles}))(?:\s+(?P<after>(?-i:{fr.AFFILIATION_AFTER})))?"
+        rf"\s+(?P<name>(?-i:{NAME}))", re.IGNORECASE)  # the case of the name and the country word counts
 
 
 def find_people_fr(text: str, offset: int = 0, titles: tuple[str, ...] = ()) -> list[PersonMention]:
@@ -218,6 +219,8 @@ def find_people_fr(text: str, offset: int = 0, titles: tuple[str, ...] = ()) -> 
         name = _trim_name(m.group("name").strip())
         if not name or not name[0].isupper():
             continue
+        if m.group("after") and m.group("after").lower() in fr.STOP_WORDS:
+            continue  # "le président de X": not a country word, and the name is not next to the title
         affiliation = " ".join(w for w in ((m.group("past") or "").strip(), m.group("after") or "") if w) or None
         start = m.start("past") if m.group("past") else m.start("role")
         end = m.start("name") + len(name)

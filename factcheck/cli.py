@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--archive", type=Path, metavar="FILE",
                      help="search this archive (built with `factcheck index`) for evidence on every claim: each "
                      "claim is supported, contradicted, related or has no evidence found, with the passage")
-    run.add_argument("--archive-days", type=int, default=None, metavar="DAYS",
+    run.add_argument("--archive-days", type=_days, default=None, metavar="DAYS",
                      help="only archive documents dated within DAYS of the article's date (undated ones always); "
                      "default: any date")
     index = commands.add_parser(
@@ -231,6 +231,16 @@ def _seconds(text: str) -> float:
     value = float(text)
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {text}")
+    return value
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number of days, 0 or more, not {text}")
     return value
 
 

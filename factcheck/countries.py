@@ -61,8 +61,12 @@ def role_of(position: str, country_names: list[str]) -> str | None:
     taken off; None when what is left is not a short title."""
     label = " ".join(position.split())
     folded = {normalize(n) for n in country_names}
-    match = re.match(rf"^(?P<role>.+?)\s+{LINKS}\s*(?:the\s+|la\s+|le\s+|l')?(?P<country>.+)$", label, re.IGNORECASE)
-    role = match.group("role") if match and normalize(match.group("country")) in folded else label
+    role = label
+    links = list(re.finditer(rf"\s+{LINKS}\s*(?:the\s+|la\s+|le\s+|l')?", label, re.IGNORECASE))
+    for link in reversed(links):  # "Minister of Defence of Mali": the country is after the last link
+        if normalize(label[link.end():]) in folded:
+            role = label[:link.start()]
+            break
     role = role.strip(" ,")
     if not role or len(role.split()) > MAX_ROLE_WORDS:
         return None

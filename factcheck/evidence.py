@@ -66,6 +66,7 @@ class Found:
     passages: dict[str, list[EvidencePassage]] = field(default_factory=dict)
     copies_left_out: int = 0
     copied: set[tuple[str, int]] = field(default_factory=set)  # (claim id, passage id): a copy of its text
+    quoted: dict[str, int] = field(default_factory=dict)  # flag id -> the passage it quotes
     judgments: list[PairJudgment] = field(default_factory=list)
     usage: LLMUsage = field(default_factory=LLMUsage)
 
@@ -99,7 +100,7 @@ def search(corpus: Corpus, archive: Archive, k: int = 5, days: int | None = None
     combined, documents = _combined(corpus, list(by_id.values()))
     sources = {doc.id: by_id[int(doc.id[len(PREFIX):])] for doc in documents}
     names = Names(archive)
-    found.flags = _flags(corpus, combined, sources, retrieved, names)
+    found.flags = _flags(corpus, combined, sources, retrieved, names, found.quoted)
     rules = _rule_support(corpus, combined, sources, found.copied)
     judged = {}
     if client is not None:
@@ -236,7 +237,7 @@ def name_groups(text: str) -> list[frozenset[str]]:
 
 
 def _flags(corpus: Corpus, combined: Corpus, sources: dict[str, Passage],
-           retrieved: dict[str, list[Passage]], names: Names) -> list[Flag]:
+           retrieved: dict[str, list[Passage]], names: Names, quoted: dict[str, int]) -> list[Flag]:
     """The checks' findings between an article and a passage retrieved for one of its claims, as
     flags on the article with the passage as evidence."""
     of_article = {(claim.article_id, p.id) for claim in corpus.claims for p in retrieved.get(claim.id, [])}
@@ -252,6 +253,7 @@ def _flags(corpus: Corpus, combined: Corpus, sources: dict[str, Passage],
         if flag.kind in ("quantity", "figure", "date") and not _same_names(combined, ours[0], passage, names):
             continue
         flags.append(_on_article(flag, ours[0], theirs[0], passage, _sentence_at(combined, theirs[0])))
+        quoted[flags[-1].id] = passage.id
     return ordered(flags)
 
 
@@ -392,6 +394,7 @@ def _outcomes(corpus: Corpus, found: Found, retrieved: dict[str, list[Passage]],
                 f"archive: {passage.source} line {sentence.line}: \"{sentence.text}\" (the model: {judgment.reason})")
         if decisive == "contradict" and not against[claim.id]:
             found.flags.append(_conflict(corpus, claim, *judged[claim.id]))
+            found.quoted[found.flags[-1].id] = judged[claim.id][1].id
             against[claim.id].append(found.flags[-1])
         if against[claim.id]:
             outcome = "contradicted"
@@ -402,7 +405,7 @@ def _outcomes(corpus: Corpus, found: Found, retrieved: dict[str, list[Passage]],
         else:
             outcome = "no evidence found"
         found.outcomes[claim.id] = outcome
-        contradicting = [_passage_of(flag, retrieved.get(claim.id, [])) for flag in against[claim.id]]
+        contradicting = [_passage_of(flag, retrieved.get(claim.id, []), found.quoted) for flag in against[claim.id]]
         first = [p for p in contradicting if p is not None][:1]
         found.passages[claim.id] = _shown(claim, first + [p for p in passages if p not in first], sentences, judgment)
     return found
@@ -432,9 +435,9 @@ def bears_on(claim: Claim, passage: Passage, names: Names) -> bool:
     return bool(words) and len(words & set(content_words(passage.text))) >= RELATED_SHARE * len(words)
 
 
-def _passage_of(flag: Flag, passages: list[Passage]) -> Passage | None:
+def _passage_of(flag: Flag, passages: list[Passage], quoted: dict[str, int]) -> Passage | None:
     """The passage a flag from the archive quotes."""
-    return next((p for p in passages if any(e.startswith(f"archive: {p.source} ") for e in flag.evidence)), None)
+    return next((p for p in passages if p.id == quoted.get(flag.id)), None)
 
 
 def _shown(claim: Claim, passages: list[Passage], sentences: dict[str, list[Sentence]],

@@ -325,7 +325,8 @@ def settle(corpus: Corpus, flags: list[Flag], judgments: list[PairJudgment], rai
     raised = {_sentences(index, flag) for flag in settled if flag.severity != "note"}
     by_id = {c.id: c for c in corpus.claims}
     for judgment in judgments:
-        if not raise_new or judgment.source != "model" or judgment.relation != "contradict" or not judgment.decisive:
+        if not raise_new or judgment.source != "model" or judgment.relation != "contradict" or not judgment.decisive \
+                or judgment.a not in by_id or judgment.b not in by_id:
             continue
         flag = _conflict(corpus, by_id[judgment.a], by_id[judgment.b], judgment)
         if _sentences(index, flag) not in raised:

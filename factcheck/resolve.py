@@ -35,11 +35,12 @@ def parse_date(text: str | None) -> dt.date | None:
         return dt.date.fromisoformat(text[:10])
     except ValueError:
         pass
-    for fmt in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
+    for candidate in dict.fromkeys((text, fr.english_date(text).title())):  # "12 mars 2017" as "12 March 2017"
+        for fmt in DATE_FORMATS:
+            try:
+                return dt.datetime.strptime(candidate, fmt).date()
+            except ValueError:
+                continue
     return None
 
 
@@ -134,11 +135,25 @@ def _holders(candidates: list[Candidate], table: OfficeTable, text: str = "") ->
     return list(found.values())
 
 
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
+HOLDER_WORDS = re.compile(r"\b(?:he|him|his|she|her|they|them|il|elle|lui)\b", re.IGNORECASE)
+
+
+def person_surname(candidate: Candidate, spans) -> str | None:
+    """The last word of the name of the titled person of the sentence (folded), to find them again."""
+    titled = [p for p in candidate.people if p.role]
+    return normalize(titled[0].name).split()[-1] if titled and titled[0].name.split() else None
+
+
 def _told_as_past(spans, candidate: Candidate, text: str):
     """The spans of days a mention allows the article, and why they reach past the term."""
     sentence = candidate.sentence
     following = text[sentence.end:sentence.end + TERM_ENDED_REACH] if text else ""
-    ended = TERM_ENDED_RE.search(sentence.text) or TERM_ENDED_RE.search(following)
+    surname = person_surname(candidate, spans)
+    about_them = [s for s in SENTENCE_BREAK.split(following)[:2]
+                  if HOLDER_WORDS.search(s) or (surname and surname in normalize(s))]  # "ousted him", "Keita resigned"
+    ended = TERM_ENDED_RE.search(sentence.text) or next(
+        (m for s in about_them if (m := TERM_ENDED_RE.search(s))), None)
     if ended:
         return tuple((start, None) for start, _ in spans), f"the text tells their term ended (\"{ended.group(0)}\")"
     for pattern, days in PAST_LAG_RES:

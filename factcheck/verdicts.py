@@ -77,8 +77,8 @@ def _agreeing(corpus: Corpus, judgments: list[PairJudgment]) -> dict[str, list[s
     by_id = {c.id: c for c in corpus.claims}
     support: dict[str, list[str]] = defaultdict(list)
     for judgment in judgments:
-        if judgment.relation != "agree" or not judgment.decisive:
-            continue
+        if judgment.relation != "agree" or not judgment.decisive or judgment.a not in by_id or judgment.b not in by_id:
+            continue  # an archive judgment names a passage, not a claim: `evidence` tells its support
         a, b = by_id[judgment.a], by_id[judgment.b]
         support[a.id].append(_quote(b))
         support[b.id].append(_quote(a))

@@ -150,3 +150,29 @@ def test_a_copy_of_the_article_supports_nothing_but_a_copy_with_another_figure_c
     assert "captured 21 rebels" in captured.passages[0].quote
     others = [c for c in result.claims if c is not captured and c.evidence]
     assert others and all(c.evidence == "no evidence found" for c in others)  # the copies support nothing
+
+
+def test_an_unreadable_file_is_read_again_next_time_and_a_non_archive_is_refused(tmp_path, capsys):
+    folder = tmp_path / "archive"
+    write_archive(folder)
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    with Archive(tmp_path / "a.sqlite") as archive:
+        assert archive.index(folder).skipped[0].reason == "empty file"
+        (folder / "empty.txt").write_text("Gunmen killed 12 villagers in Ansongo on Monday, officials said.",
+                                          encoding="utf-8")
+        os.utime(folder / "empty.txt", ns=(1, 1))
+        assert archive.index(folder).files_indexed == 1  # no row was kept for the skipped file
+        # words the archive does not hold take no place among the words searched
+        absent = [f"zzz{n}" for n in range(30)]
+        assert [p.source.rsplit("/", 1)[1] for p in archive.search(absent + ["ansongo"])] == ["empty.txt"]
+    other = tmp_path / "other.sqlite"
+    import sqlite3
+
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.commit()
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "a.md").write_text(ARTICLE, encoding="utf-8")
+    assert main(["run", str(articles), "--extractor", "rules", "--quiet", "--db", str(tmp_path / "db.sqlite"),
+                 "--archive", str(other)]) == 1
+    assert capsys.readouterr().err == (f"Error: {other} is not an archive built by `factcheck index` "
+                                       f"(no passages in it)\n")

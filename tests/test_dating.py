@@ -127,3 +127,9 @@ def test_a_holder_named_in_the_past_does_not_put_the_article_inside_their_term()
     assert days(date) == ("2012-04-12", None)
     # in office now: the term bounds it on both sides, as before
     assert days(dated("Malian President Dioncounda Traore met the envoy.")) == ("2012-04-12", "2013-09-04")
+
+
+def test_someone_else_resigning_does_not_end_the_holders_term():
+    text = ("French President Francois Hollande met the troops in Gao. Separately, the chairman of the Malian "
+            "football federation resigned.")
+    assert days(dated(text)) == ("2012-05-15", "2017-05-14")

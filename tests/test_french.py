@@ -89,3 +89,13 @@ def test_a_french_article_gets_the_title_flag_its_english_twin_gets_and_no_flag_
     troops = [q for q in result.quantities if q.article_id == "000_fr.txt" and q.kind == "troops"]
     assert [(q.text, q.low, q.high) for q in troops] == [("quelque 4 000", 3600, 4400)]
     assert "| `000_fr.txt` | fr |" in report.to_markdown(result)
+
+
+def test_names_after_a_title_keep_their_case_and_counts_after_a_keep_their_number():
+    [macron, keita] = find_people_fr("Le président Emmanuel Macron a reçu le président malien Ibrahim Boubacar "
+                                     "Keïta, arrivé lundi.")
+    assert (macron.name, macron.affiliation) == ("Emmanuel Macron", None)
+    assert (keita.name, keita.affiliation) == ("Ibrahim Boubacar Keïta", "malien")
+    assert [q.value for q in find_quantities_fr("Le bilan s'élève à 50 morts")] == [50]
+    assert [q.value for q in find_quantities_fr("quatre-vingt-dix soldats et mille cinq cents civils")] == [90, 1500]
+    assert [(q.value, q.hedge) for q in find_quantities_fr("au moins 4\u2009000 soldats")] == [(4000, "at least")]

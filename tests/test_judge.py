@@ -293,3 +293,28 @@ def test_the_model_judges_each_claim_against_its_best_archive_passage_and_acts_o
     resigned = next(c for c in unsure.claims if "resigned" in c.quote)
     assert resigned.evidence == "related" and not [f for f in unsure.flags if f.kind == "conflict"]
     assert "not acted on" in resigned.passages[0].judgment and "contradict" in resigned.passages[0].judgment
+
+
+def test_a_model_that_agrees_with_an_archive_passage_supports_the_claim(folder, monkeypatch):
+    from factcheck.archive import Archive
+
+    archive_dir = folder.parent / "archive"
+    archive_dir.mkdir()
+    (archive_dir / "wire.md").write_text("---\ndate: 2020-03-03\n---\nThe mayor of Gao stepped down on Tuesday, "
+                                         "his office in Gao said.\n", encoding="utf-8")
+    with Archive(folder.parent / "a.sqlite") as archive:
+        archive.index(archive_dir)
+    (folder / "b.md").unlink()
+    fake = FakeModel(relation=lambda a, b: "agree" if "stepped down" in a + b else "different facts")
+
+    @contextlib.contextmanager
+    def fake_model(settings, store):
+        yield fake, "fake"
+
+    monkeypatch.setattr(pipeline, "model", fake_model)
+    result = pipeline.run(folder, Settings(base_url="http://127.0.0.1:9/v1", model="fake", progress=False,
+                                           select="model", db_path=folder.parent / "c.sqlite",
+                                           archive=folder.parent / "a.sqlite", judge_confidence=0.9))
+    resigned = next(c for c in result.claims if "resigned" in c.quote)
+    assert resigned.evidence == "supported" and resigned.verdict == "corroborated"
+    assert any("stepped down" in e for e in resigned.verdict_evidence)

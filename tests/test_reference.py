@@ -214,3 +214,10 @@ def test_a_table_without_a_words_file_is_read_its_countries_and_roles_inferred(t
     assert title_flags("Canadian Prime Minister Justin Trudeau spoke.", date="2019-04-02", tables=tables) == []
     # the shipped countries keep their declared words; an inferred position in one of them adds its role
     assert "President" in table.positions["President of Mali"].roles and "Malian" in table.countries["Mali"].words
+
+
+def test_a_role_is_read_up_to_the_last_link_before_the_country():
+    from factcheck.countries import country_words, role_of
+
+    assert role_of("Minister of Defence of Mali", country_words("Mali")) == "Minister of Defence"
+    assert role_of("Secretary of State of the United States", country_words("United States")) == "Secretary of State"

@@ -50,13 +50,14 @@ VAGUE = {"des dizaines": "dozens", "des centaines": "hundreds", "des milliers": 
 HEDGES = {"environ": "about", "quelque": "about", "près de": "about", "presque": "about", "approximativement": "about",
           "plus de": "more than", "au moins": "at least", "pas moins de": "at least", "au plus": "at most",
           "jusqu'à": "up to", "jusqu’à": "up to", "moins de": "less than", "une centaine de": "about"}
-_space = "[\u00a0\u202f ]"
+_space = "[\u00a0\u202f\u2009 ]"  # thousands: a space, a non-breaking, narrow or thin space
 DIGITS = rf"(?:\d{{1,3}}(?:{_space}\d{{3}})+|\d{{1,3}}(?:\.\d{{3}})+|\d+)(?:,\d+)?"
 _words = "|".join(sorted(UNITS, key=len, reverse=True))
-WORD_NUMBER = rf"(?:(?:{_words})(?:[\s-](?:et[\s-])?(?:{_words}|cents?|mille))*(?:\s(?:mille|millions?|milliards?))?)"
+WORD_NUMBER = (rf"(?:(?:{_words}|cent|mille)(?:[\s-](?:et[\s-])?(?:{_words}|vingts|cents?|mille))*"
+               rf"(?:\s(?:mille|millions?|milliards?))?)")
 DIGIT_NUMBER = rf"{DIGITS}(?:\s(?:millions?|milliards?|mille))?"
 _vague = "|".join(sorted((re.escape(v) for v in VAGUE), key=len, reverse=True))
-_hedge = "|".join(sorted((re.escape(h) for h in HEDGES), key=len, reverse=True))
+_hedge = "|".join(sorted((re.escape(h).replace("\\ ", r"[\s\u00a0\u202f]+") for h in HEDGES), key=len, reverse=True))
 NUMBER_RE = re.compile(
     rf"(?<![\w.,-])(?:(?P<hedge>{_hedge})\s+)?(?P<number>{_vague}|{DIGIT_NUMBER}|{WORD_NUMBER})(?![\w-])",
     re.IGNORECASE,
@@ -64,13 +65,13 @@ NUMBER_RE = re.compile(
 ARTICLES = {"un", "une"}  # alone, an article ("une présence"), not the number one
 # Not counts: ages, hours ("à 10 h 30"), ordinals ("1er", "2e"), numbered things.
 AGE_OR_TIME_AFTER = r"^\s?(?:ans?\b|h\b|heures?\b|h\d|min\b|e\b|ème\b|er\b|°)"
-AGE_OR_TIME_BEFORE = r"(?:âgée?s?\s+de|\bà|n°|numéro|\d\s*h)\s*$"
+AGE_OR_TIME_BEFORE = r"(?:âgée?s?\s+de|n°|numéro|\d\s*h)\s*$"
 
 
 def english_number(text: str) -> str | None:
     """A French number as the English rules read it: '4 000' -> '4000', '1,5 million' -> '1.5 million',
     'deux mille' -> '2000', 'des centaines' -> 'hundreds'; None when it is not one."""
-    folded = " ".join(text.lower().replace("\u00a0", " ").replace("\u202f", " ").split())
+    folded = " ".join(re.sub(r"[\u00a0\u202f\u2009]", " ", text.lower()).split())
     if folded in VAGUE:
         return VAGUE[folded]
     m = re.fullmatch(rf"({DIGITS.replace(_space, ' ')})(?:\s(millions?|milliards?|mille))?", folded)
@@ -83,8 +84,12 @@ def english_number(text: str) -> str | None:
     for word in re.split(r"[\s-]+", folded):
         if word == "et":
             continue
-        if word in UNITS:
+        if word in ("vingt", "vingts") and current % 100 == 4:
+            current += 76  # "quatre-vingt(s)": four twenties
+        elif word in UNITS:
             current += UNITS[word]
+        elif word == "vingts":
+            current += 20
         elif word in ("cent", "cents"):
             current = max(current, 1) * 100
         elif word == "mille":
@@ -164,13 +169,16 @@ def _plain(word: str) -> str:
     return word.replace("é", "e").replace("û", "u").replace("è", "e")
 
 
-RELATIVE = [
-    (r"^le\s+", ""), (r"^(?:en|depuis)\s+", "in "), (r"\bmi-\s*", "mid-"), (r"\bdébut\s+|\bdébut-", "early "),
-    (r"\bfin\s+|\bfin-", "late "), (r"la semaine (?:dernière|passée)", "last week"),
-    (r"le mois (?:dernier|passé)", "last month"), (r"l'année (?:dernière|passée)", "last year"),
-    (r"cette semaine", "this week"), (r"cette année", "this year"), (r"ce mois-ci", "this month"),
+RELATIVE = [  # the longer expressions first: "plus tôt cette semaine" before "cette semaine", "le mois" before "le"
     (r"plus tôt cette semaine", "earlier this week"), (r"plus tôt ce mois", "earlier this month"),
-    (r"plus tôt cette année", "earlier this year"), (r"\bhier\b", "yesterday"),
+    (r"plus tôt cette année", "earlier this year"),
+    (r"la semaine (?:dernière|passée)", "last week"), (r"la semaine prochaine", "next week"),
+    (r"le mois (?:dernier|passé)", "last month"), (r"le mois prochain", "next month"),
+    (r"l'année (?:dernière|passée)", "last year"), (r"l'année prochaine", "next year"),
+    (r"cette semaine", "this week"), (r"cette année", "this year"), (r"ce mois-ci", "this month"),
+    (r"^le\s+", ""), (r"^(?:en|depuis)\s+", "in "), (r"^jusqu'en\s+", "until "), (r"^avant\s+", "before "),
+    (r"^après\s+", "after "), (r"\bmi-\s*", "mid-"), (r"\bdébut\s+|\bdébut-", "early "),
+    (r"\bfin\s+|\bfin-", "late "), (r"\bhier\b", "yesterday"),
     (r"aujourd'hui", "today"), (r"\bdemain\b", "tomorrow"), (r"\b(\w+day) dernier\b", r"last \1"),
     (r"^ce\s+(\w+day)", r"this \1"), (r"^dernier\s+", "last "),
 ]
