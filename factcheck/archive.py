@@ -210,7 +210,7 @@ class Archive:
         cursor = self._db.execute("INSERT INTO documents (path, size, mtime_ns, passages, indexed) VALUES (?, ?, ?, 0, ?)",
                                   (key, status.st_size, status.st_mtime_ns, time.time()))
         doc_id = cursor.lastrowid
-        rows = [(doc_id, *row) for article in articles for row in _passage_rows(article)]
+        rows = [(doc_id, *row) for article in articles for row in _passage_rows(article, key)]
         self._db.executemany(
             'INSERT INTO passages (document_id, source, title, day, start, "end", line, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
             rows)
@@ -308,10 +308,10 @@ def content_words(text: str) -> list[str]:
     return [w for w in TOKEN.findall(text.lower()) if (len(w) > 1 or w.isdigit()) and w not in STOP_WORDS]
 
 
-def _passage_rows(article: Article) -> Iterator[tuple]:
-    """(source, title, day, start, end, line, text) for each passage of an article."""
+def _passage_rows(article: Article, path: str) -> Iterator[tuple]:
+    """(source, title, day, start, end, line, text) for each passage of an article; `path`: its file,
+    resolved (the same whatever folder `index` was run from)."""
     day = parse_date(article.date)
-    path = shown(Path(article.path).resolve())  # the same whatever folder `index` was run from
     record = article.id.rsplit(":", 1)[1] if Path(article.path).suffix.lower() in JSON_SUFFIXES \
         and re.fullmatch(r".*:\d+", article.id) else None
     source = f"{path}:{record}" if record else path
