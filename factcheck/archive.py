@@ -21,7 +21,6 @@ import os
 import re
 import sqlite3
 import time
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +31,7 @@ from .lexicon.en import STOP_WORDS
 from .models import Article, LLMUsage, SkippedFile
 from .progress import Progress
 from .resolve import parse_date
-from .sentences import blocks
+from .sentences import blocks, normalize
 
 PASSAGE_CHARS = 600
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
@@ -49,7 +48,6 @@ SCHEMA = [
         path TEXT NOT NULL UNIQUE,
         size INTEGER NOT NULL,
         mtime_ns INTEGER NOT NULL,
-        passages INTEGER NOT NULL,
         indexed REAL NOT NULL
     )""",
     """CREATE TABLE IF NOT EXISTS passages (
@@ -207,7 +205,7 @@ class Archive:
             stats.skipped.append(SkippedFile(path=shown(path), reason=str(exc)))
             return 0
         stats.skipped.extend(bad)
-        cursor = self._db.execute("INSERT INTO documents (path, size, mtime_ns, passages, indexed) VALUES (?, ?, ?, 0, ?)",
+        cursor = self._db.execute("INSERT INTO documents (path, size, mtime_ns, indexed) VALUES (?, ?, ?, ?)",
                                   (key, status.st_size, status.st_mtime_ns, time.time()))
         doc_id = cursor.lastrowid
         rows = [(doc_id, *row) for article in articles for row in _passage_rows(article, key)]
@@ -217,7 +215,6 @@ class Archive:
         self._db.execute(
             "INSERT INTO passage_index (rowid, text, title) SELECT id, text, coalesce(title, '') FROM passages "
             "WHERE document_id = ?", (doc_id,))
-        self._db.execute("UPDATE documents SET passages = ? WHERE id = ?", (len(rows), doc_id))
         return len(rows)
 
     def _drop(self, doc_id: int) -> None:
@@ -257,12 +254,11 @@ class Archive:
         args.append(k)
         return [Passage(*row[:8], score=row[8]) for row in self._db.execute(sql, args)]
 
-
     def telling(self, terms: Iterable[str]) -> list[str]:
         """The words worth searching by: the `QUERY_WORDS` rarest in the archive, leaving out, in a
         `LARGE` one, those in more than `COMMON_SHARE` of its passages ("said", "people"), which rank
         little and cost the most (every passage holding them is scored)."""
-        words = list(dict.fromkeys(w for t in terms for w in TOKEN.findall(_fold(t))))
+        words = list(dict.fromkeys(w for t in terms for w in TOKEN.findall(normalize(t))))
         if not words:
             return []
         unknown = [w for w in words if w not in self._counts]
@@ -277,23 +273,18 @@ class Archive:
 
     def passages_with(self, words: Iterable[str]) -> dict[str, int]:
         """How many passages hold each word (folded as the index folds it): how common a name is."""
-        folded = {w: TOKEN.findall(_fold(w)) for w in words}
+        folded = {w: TOKEN.findall(normalize(w)) for w in words}
         tokens = sorted({t for ts in folded.values() for t in ts})
         counts = dict(self._db.execute(
             f"SELECT term, doc FROM passage_words WHERE term IN ({','.join('?' * len(tokens))})", tokens)) if tokens else {}
         return {w: min((counts.get(t, 0) for t in ts), default=0) for w, ts in folded.items()}
 
 
-def _fold(text: str) -> str:
-    """Lower case without diacritics, as the index's tokenizer reads words."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
-
-
 def match_query(terms: Iterable[str], phrases: Iterable[str] = ()) -> str:
     """An FTS5 query: any of the words (each quoted, so none is read as an operator) or phrases."""
     seen, parts = set(), []
     for text in [*phrases, *terms]:
-        words = [w for w in TOKEN.findall(text.lower())]
+        words = TOKEN.findall(text.lower())
         if not words:
             continue
         item = '"' + " ".join(words) + '"'

@@ -148,12 +148,11 @@ class Copies:
 
     def of(self, claim: Claim, passage: Passage) -> bool:
         key = (claim.article_id, passage.id)
+        text = normalize(passage.text)
         if key not in self.seen:
-            text = normalize(passage.text)
-            article = self.articles[claim.article_id]
-            self.seen[key] = bool(text) and fuzz.partial_ratio(text, article) >= COPY_RATIO if len(text) <= len(article) \
-                else fuzz.partial_ratio(article, text) >= COPY_RATIO
-        return self.seen[key] or fuzz.partial_ratio(normalize(claim.quote), normalize(passage.text)) >= COPY_RATIO
+            shorter, longer = sorted((text, self.articles[claim.article_id]), key=len)
+            self.seen[key] = bool(text) and fuzz.partial_ratio(shorter, longer) >= COPY_RATIO
+        return self.seen[key] or fuzz.partial_ratio(normalize(claim.quote), text) >= COPY_RATIO
 
 
 # ---- the passages as documents beside the articles -------------------------------------------

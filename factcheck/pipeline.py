@@ -252,14 +252,14 @@ def search_archive(report: Report, corpus: Corpus, client, settings: Settings):
     from .archive import Archive
 
     with Archive.existing(settings.archive) as archive:
-        searched = len([c for c in corpus.claims if not c.copied_from])
         found = evidence.search(corpus, archive, settings.archive_k, settings.archive_days, client, workers(settings),
                                 settings.judge_confidence,
                                 progress=lambda total: _progress(settings, total, "judging against the archive", "claims"))
     report.flags = ordered(report.flags + found.flags)
     report.judgments += found.judgments
     report.usage.add(_not_failed(found.usage))
-    report.archive = ArchiveSummary(path=str(settings.archive), claims=searched, copies_left_out=found.copies_left_out)
+    report.archive = ArchiveSummary(path=str(settings.archive), claims=len(found.outcomes),
+                                    copies_left_out=found.copies_left_out)
     return found
 
 

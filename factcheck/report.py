@@ -202,9 +202,10 @@ def _copies(claims: list[Claim]) -> dict[str, list[str]]:
     """Claim id -> where its verbatim repeats are ("line 9", or "other.txt line 3")."""
     from .verdicts import originals_of
 
+    by_id = {c.id: c for c in claims}
     found: dict[str, list[str]] = defaultdict(list)
     for copy_id, original in originals_of(claims).items():
-        copy = next(c for c in claims if c.id == copy_id)
+        copy = by_id[copy_id]
         place = f"line {copy.line}" if copy.article_id == original.article_id else f"{copy.article_id} line {copy.line}"
         if place not in found[original.id]:
             found[original.id].append(place)

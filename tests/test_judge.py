@@ -69,15 +69,29 @@ def folder(tmp_path):
     return folder
 
 
-def run_with(fake: FakeModel, folder, monkeypatch, judge_pairs="all", select="model", judge_confidence=0.9):
+def run_with(fake: FakeModel, folder, monkeypatch, judge_pairs="all", select="model", judge_confidence=0.9,
+             archive=None, cache="cache.sqlite"):
     @contextlib.contextmanager
     def fake_model(settings, store):
         yield fake, "fake"
 
     monkeypatch.setattr(pipeline, "model", fake_model)
     return pipeline.run(folder, Settings(base_url="http://127.0.0.1:9/v1", model="fake", progress=False,
-                                         db_path=folder.parent / "cache.sqlite", judge_pairs=judge_pairs,
-                                         select=select, judge_confidence=judge_confidence))
+                                         db_path=folder.parent / cache, judge_pairs=judge_pairs,
+                                         select=select, judge_confidence=judge_confidence, archive=archive))
+
+
+def gao_archive(folder, text: str):
+    """An archive of one wire story of 2020-03-03 about Gao, with a.md the only article left to check."""
+    from factcheck.archive import Archive
+
+    archive_dir = folder.parent / "archive"
+    archive_dir.mkdir()
+    (archive_dir / "wire.md").write_text(f"---\ndate: 2020-03-03\n---\n{text}\n", encoding="utf-8")
+    with Archive(folder.parent / "a.sqlite") as archive:
+        archive.index(archive_dir)
+    (folder / "b.md").unlink()
+    return folder.parent / "a.sqlite"
 
 
 def test_rules_alone_raise_the_count_conflict(folder):
@@ -257,28 +271,12 @@ def test_the_relation_probabilities_are_read_at_the_first_token_of_its_value():
 
 
 def test_the_model_judges_each_claim_against_its_best_archive_passage_and_acts_only_when_sure(folder, monkeypatch):
-    from factcheck.archive import Archive
-
-    archive_dir = folder.parent / "archive"
-    archive_dir.mkdir()
-    (archive_dir / "wire.md").write_text("---\ndate: 2020-03-03\n---\nThe mayor of Gao has not resigned, his office "
-                                         "said on Tuesday in Gao.\n", encoding="utf-8")
-    with Archive(folder.parent / "a.sqlite") as archive:
-        archive.index(archive_dir)
-    (folder / "b.md").unlink()
+    archive = gao_archive(folder, "The mayor of Gao has not resigned, his office said on Tuesday in Gao.")
 
     def run(confidence):
         fake = FakeModel(relation=lambda a, b: "contradict" if "not resigned" in a + b else "different facts")
-
-        @contextlib.contextmanager
-        def fake_model(settings, store):
-            yield fake, "fake"
-
-        monkeypatch.setattr(pipeline, "model", fake_model)
-        settings = Settings(base_url="http://127.0.0.1:9/v1", model="fake", progress=False, select="model",
-                            db_path=folder.parent / f"cache{confidence}.sqlite", archive=folder.parent / "a.sqlite",
-                            judge_confidence=confidence)
-        return fake, pipeline.run(folder, settings)
+        return fake, run_with(fake, folder, monkeypatch, judge_pairs="flagged", judge_confidence=confidence,
+                              archive=archive, cache=f"cache{confidence}.sqlite")
 
     fake, sure = run(0.9)
     resigned = next(c for c in sure.claims if "resigned" in c.quote)
@@ -296,25 +294,9 @@ def test_the_model_judges_each_claim_against_its_best_archive_passage_and_acts_o
 
 
 def test_a_model_that_agrees_with_an_archive_passage_supports_the_claim(folder, monkeypatch):
-    from factcheck.archive import Archive
-
-    archive_dir = folder.parent / "archive"
-    archive_dir.mkdir()
-    (archive_dir / "wire.md").write_text("---\ndate: 2020-03-03\n---\nThe mayor of Gao stepped down on Tuesday, "
-                                         "his office in Gao said.\n", encoding="utf-8")
-    with Archive(folder.parent / "a.sqlite") as archive:
-        archive.index(archive_dir)
-    (folder / "b.md").unlink()
+    archive = gao_archive(folder, "The mayor of Gao stepped down on Tuesday, his office in Gao said.")
     fake = FakeModel(relation=lambda a, b: "agree" if "stepped down" in a + b else "different facts")
-
-    @contextlib.contextmanager
-    def fake_model(settings, store):
-        yield fake, "fake"
-
-    monkeypatch.setattr(pipeline, "model", fake_model)
-    result = pipeline.run(folder, Settings(base_url="http://127.0.0.1:9/v1", model="fake", progress=False,
-                                           select="model", db_path=folder.parent / "c.sqlite",
-                                           archive=folder.parent / "a.sqlite", judge_confidence=0.9))
+    result = run_with(fake, folder, monkeypatch, judge_pairs="flagged", archive=archive, cache="c.sqlite")
     resigned = next(c for c in result.claims if "resigned" in c.quote)
     assert resigned.evidence == "supported" and resigned.verdict == "corroborated"
     assert any("stepped down" in e for e in resigned.verdict_evidence)
