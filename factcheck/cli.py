@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import signal
 import sqlite3
@@ -22,16 +23,26 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="factcheck", description="Find the claims in news articles that a reviewer must check.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command")
-    run = commands.add_parser(
+    run_only = commands.add_parser(
         "run",
         help="extract the check-worthy claims of a folder of articles and write a report",
         description="Extract the check-worthy claims of a folder of articles (.txt, .md, .json, .jsonl) "
         "and write a Markdown (or JSON) report. With no endpoint configured, an embedded local model is used.",
     )
+    grow = commands.add_parser(
+        "add",
+        help="add a folder's new articles to the stored corpus and check them against it",
+        description="Store the folder's new or changed articles in the corpus (the database), check them against "
+        "the stored articles they could share a flag with, and write the report of the new articles and every flag "
+        "they take part in. Articles already stored unchanged are not read again and cost no model call.",
+    )
+    run = _Both(run_only, grow)  # the options of `run` are those of `add` too
     run.add_argument("folder", type=Path, help="folder of articles (or one article file)")
     run.add_argument("-o", "--output", type=Path, help="write the report here instead of standard output")
     run.add_argument("--format", choices=["markdown", "json"], default="markdown")
-    run.add_argument("--base-url", help="OpenAI-compatible endpoint (default: $OPENAI_BASE_URL, else the embedded model)")
+    run.add_argument("--base-url", action="append", default=[],
+                     help="OpenAI-compatible endpoint (default: $OPENAI_BASE_URL, else the embedded model); with "
+                     "`add --engine ray`, repeat it to share the model calls between several endpoints")
     run.add_argument("--model", help="model name at the endpoint (default: $OPENAI_MODEL, else gpt-4o-mini)")
     run.add_argument("--model-path", type=Path, help="a GGUF file for the embedded server instead of the default model")
     run.add_argument("--extractor", choices=["llm", "rules"], default="llm",
@@ -76,6 +87,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--archive-days", type=_days, default=None, metavar="DAYS",
                      help="only archive documents dated within DAYS of the article's date (undated ones always); "
                      "default: any date")
+    grow.add_argument("--engine", choices=["local", "ray"], default="local",
+                      help="read the new articles in this process (default) or as Ray tasks: a local Ray instance, "
+                      "or the cluster at --ray-address (pip install 'factcheck[scale]')")
+    grow.add_argument("--ray-address", metavar="ADDRESS", help="a Ray cluster to run the tasks on (default: local)")
+    grow.add_argument("--batch", type=_count, default=20, metavar="N",
+                      help="articles one task reads and stores together (default 20)")
+    grow.add_argument("--chunk", type=_count, default=1000, metavar="N",
+                      help="new articles checked against the corpus together; bounds memory (default 1000)")
     index = commands.add_parser(
         "index", help="index a folder of trusted documents (an archive) for `run --archive`",
         description="Read a folder of trusted documents (.txt, .md, .json, .jsonl dumps: one record per line, with "
@@ -115,9 +134,13 @@ def _review_commands(commands) -> None:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    base_url = args.base_url or os.environ.get("OPENAI_BASE_URL") or None
+    urls = args.base_url or [u for u in [os.environ.get("OPENAI_BASE_URL")] if u]
+    base_url = urls[0] if urls else None
+    if len(urls) > 1 and getattr(args, "engine", "local") != "ray":
+        raise InputError("several --base-url need `factcheck add --engine ray`, which shares the calls between them")
     values = dict(
         base_url=base_url,
+        base_urls=urls,
         api_key=os.environ.get("OPENAI_API_KEY") if base_url else None,
         model=args.model or os.environ.get("OPENAI_MODEL"),
         model_path=args.model_path,
@@ -143,6 +166,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
     )
     if args.cache_dir:
         values["cache_dir"] = args.cache_dir
+    if args.command == "add":
+        values.update(engine=args.engine, ray_address=args.ray_address, batch=args.batch, chunk=args.chunk)
     return Settings(**values)
 
 
@@ -227,6 +252,27 @@ OTHER_COMMANDS = {"review": review_command, "decisions": decisions_command, "exp
                   "index": index_command}
 
 
+class _Both:
+    """Adds every option to several parsers at once."""
+
+    def __init__(self, *parsers: argparse.ArgumentParser):
+        self.parsers = parsers
+
+    def add_argument(self, *args, **kwargs) -> None:
+        for parser in self.parsers:
+            parser.add_argument(*args, **kwargs)
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number, 1 or more, not {text}")
+    return value
+
+
 def _seconds(text: str) -> float:
     value = float(text)
     if not value > 0:
@@ -287,6 +333,39 @@ def run_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_command(args: argparse.Namespace) -> int:
+    from .corpus import add
+
+    settings = settings_from(args)
+    if args.output:
+        check_output(args.output)
+    added = add(args.folder, settings)
+    if added.report is None:
+        text = (f"# factcheck: nothing new\n\nAll {added.seen} articles of `{args.folder}` are already in the corpus "
+                f"({added.corpus} articles), unchanged: nothing was read again and no model was asked.\n")
+        text = json.dumps({"new": 0, "seen": added.seen, "corpus": added.corpus}) + "\n" if args.format == "json" else text
+    else:
+        text = report.to_json(added.report) if args.format == "json" else report.to_markdown(added.report)
+    _write(text, args.output)
+    if not args.quiet:
+        print(f"{added.new} new articles, {added.seen} already stored, {len(added.failed)} not read; "
+              f"checked with {added.neighbours} stored neighbours; the corpus holds {added.corpus} articles",
+              file=sys.stderr)
+        if added.report is not None:
+            print(report.usage_line(added.report), file=sys.stderr)
+    return 0 if added.report is None or added.new else 1
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write the report to {output}: {exc.strerror or exc}") from None
+    else:
+        sys.stdout.write(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -296,6 +375,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _terminate)
     secrets = (os.environ.get("OPENAI_API_KEY"),)
     try:
+        if args.command == "add":
+            return add_command(args)
         if args.command != "run":
             return OTHER_COMMANDS[args.command](args)
         return run_command(args)
@@ -307,7 +388,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except (KeyboardInterrupt, Interrupted) as exc:
         signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
-        if args.command == "run":
+        if args.command in ("run", "add"):
             print(f"Error: interrupted ({signal.Signals(signum).name}); the answers received so far are cached "
                   "and a rerun resumes from them", file=sys.stderr)
         return 128 + signum

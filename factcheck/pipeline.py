@@ -132,34 +132,40 @@ def split(articles: list[Article], source: Path) -> list[Sentence]:
     return sentences
 
 
-def choose(anchored: list[Candidate], client, settings: Settings, usage: LLMUsage) -> list[Candidate]:
+def choose(anchored: list[Candidate], client, settings: Settings, usage: LLMUsage,
+           requests: int | None = None) -> list[Candidate]:
     """The check-worthy sentences (the classifier's label for each by default, the model's, or the
-    rules'), and with the classifier or the model the other statements that hold rule facts."""
+    rules'), and with the classifier or the model the other statements that hold rule facts.
+    `requests`: model requests in flight at once (default: `workers(settings)`)."""
     if settings.select == "classifier":
         return select.chosen(anchored, select.classify_all(anchored), keep_facts=True)
     if client is None or settings.select == "rules":
         return select.chosen(anchored, select.rule_all(anchored))
     asked = [c for c in anchored if not c.sentence.duplicate_of and select.needs_model(c)]
     with _progress(settings, len(asked), "selecting", "sentences") as progress:
-        selections = select.judge_all(anchored, client, workers(settings), on_done=progress.update)
+        selections = select.judge_all(anchored, client, requests or workers(settings), on_done=progress.update)
     _fail_if_nothing_answered(selections, settings)
     for selection in selections:
         usage.add(_not_failed(selection.usage))
     return select.chosen(anchored, selections, keep_facts=True)
 
 
-def extract(chosen: list[Candidate], articles: list[Article], anchored: list[Candidate], people: canonical.People,
-            client, settings: Settings) -> list[Extraction]:
+def extract(chosen: list[Candidate], articles: list[Article], anchored: list[Candidate],
+            people: canonical.People | None, client, settings: Settings, names: dict[str, list[str]] | None = None,
+            requests: int | None = None) -> list[Extraction]:
+    """Claims of the chosen sentences. `names`: the full names each sentence's article gave up to it
+    (default: as `people` resolves them); `requests`: model requests in flight at once."""
     from .extract import extract_all, rule_claims
 
     if client is None:
         return [rule_claims(c) for c in chosen]
     asked = [c for c in chosen if select.FACTS_REASON not in c.reasons]
-    names = canonical.names_before(anchored, people)
+    names = canonical.names_before(anchored, people) if names is None else names
     by_id = {a.id: a for a in articles}
     total = len([c for c in asked if not c.sentence.duplicate_of])
     with _progress(settings, total, "extracting", "sentences") as progress:
-        extractions = extract_all(asked, by_id, client, workers(settings), on_done=progress.update, names=names)
+        extractions = extract_all(asked, by_id, client, requests or workers(settings), on_done=progress.update,
+                                  names=names)
     _fail_if_nothing_answered(extractions, settings)
     done = {e.sentence_ref: e for e in extractions}
     # Statements kept only for their rule facts take the rules' claims: no model call for them.
@@ -228,21 +234,28 @@ def check(report: Report, table: OfficeTable) -> Report:
     return check_corpus(report, resolved(report, report.candidates, table))
 
 
-def judge(report: Report, corpus: Corpus, client, settings: Settings) -> None:
-    """Pair claims across articles, judge each pair, and settle the rule conflicts with the judgments."""
+def judge(report: Report, corpus: Corpus, client, settings: Settings, only: set[str] | None = None) -> None:
+    """Pair claims across articles, judge each pair, and settle the rule conflicts with the judgments.
+    `only`: judge only the pairs with a claim of these articles (the new ones of an increment)."""
     every = settings.judge_pairs == "all"
     forced = pairing.flagged_pairs(corpus, report.flags)
-    pairs = pairing.block(corpus, forced)
+    pairs = _touching(pairing.block(corpus, forced), only)
     report.judgments = pairing.rule_judgments(pairs, corpus)  # with a model too: it adds, never takes away
     if client is None:
         return
-    asked = pairs if every else pairing.block(corpus, forced, only_forced=True)
+    asked = pairs if every else _touching(pairing.block(corpus, forced, only_forced=True), only)
     with _progress(settings, len(asked), "judging", "pairs") as progress:
         judged, usage = pairing.judge_all(asked, corpus, client, workers(settings), on_done=progress.update,
                                           confidence=settings.judge_confidence)
     report.judgments += judged
     report.usage.add(_not_failed(usage))
     report.flags = ordered(pairing.settle(corpus, report.flags, report.judgments, raise_new=every))
+
+
+def _touching(pairs: list, only: set[str] | None) -> list:
+    if only is None:
+        return pairs
+    return [p for p in pairs if p.a.article_id in only or p.b.article_id in only]
 
 
 def search_archive(report: Report, corpus: Corpus, client, settings: Settings):

@@ -43,6 +43,12 @@ class Progress:
             self.cached += usage.cached
         self._bar.update()
 
+    def advance(self, count: int) -> None:
+        """`count` more items done (articles of a batch), none of them counted as cached."""
+        with self._lock:
+            self.done += count
+        self._bar.update(count)
+
     def line(self) -> str:
         with self._lock:
             done, cached = self.done, self.cached

@@ -11,6 +11,14 @@ from pydantic import BaseModel, Field, field_validator
 EMBEDDED_MODEL_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 
 
+DATABASE_URL_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_database_url(database: object) -> bool:
+    """Whether `database` names a PostgreSQL server (a URL) rather than an SQLite file."""
+    return isinstance(database, str) and database.startswith(DATABASE_URL_SCHEMES)
+
+
 def default_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("factcheck"))
 
@@ -25,7 +33,8 @@ class Settings(BaseModel):
     mode: Literal["json_schema", "tools", "json"] = "json_schema"
     extractor: Literal["llm", "rules"] = Field("llm", description="'rules' skips the model: numbers and titles only")
     cache_dir: Path = Field(default_factory=default_cache_dir)
-    db_path: Path | None = Field(None, description="SQLite file; default <cache_dir>/factcheck.sqlite")
+    db_path: Path | str | None = Field(None, description="SQLite file, or a postgresql:// URL (a PostgreSQL "
+                                       "server); default <cache_dir>/factcheck.sqlite")
     use_cache: bool = True
     retry_failed: bool = False
     max_reasks: int = Field(2, description="re-asks after a failed validation")
@@ -64,6 +73,19 @@ class Settings(BaseModel):
     archive: Path | None = Field(None, description="an archive built by `factcheck index`, searched for evidence")
     archive_days: int | None = Field(None, ge=0, description="archive documents dated this close to the article only")
     archive_k: int = Field(5, ge=1, description="passages retrieved per claim")
+    engine: Literal["local", "ray"] = Field("local", description="where `add` reads articles: in this process, or as "
+                                           "Ray tasks (a local Ray instance, or the cluster at `ray_address`)")
+    ray_address: str | None = Field(None, description="a Ray cluster's address; None starts a local instance")
+    base_urls: list[str] = Field(default_factory=list, description="with the Ray engine: every endpoint to share "
+                                 "the model calls between (`base_url` is the first)")
+    batch: int = Field(20, ge=1, description="articles one task of `add` reads (and stores) together")
+    chunk: int = Field(1000, ge=1, description="new articles `add` checks against the corpus together")
+
+    @field_validator("db_path", mode="before")
+    @classmethod
+    def _db_path_or_url(cls, value):
+        """A database URL stays text; anything else is a path."""
+        return Path(value) if isinstance(value, str) and not is_database_url(value) else value
 
     @field_validator("progress", mode="before")
     @classmethod
@@ -77,7 +99,8 @@ class Settings(BaseModel):
         return self.timeout * (self.max_reasks + 1)
 
     @property
-    def database(self) -> Path:
+    def database(self) -> Path | str:
+        """The SQLite file, or the PostgreSQL URL, that runs store into."""
         return self.db_path or self.cache_dir / "factcheck.sqlite"
 
     @property

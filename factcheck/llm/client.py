@@ -105,10 +105,20 @@ class LLMClient:
         self._lock = threading.Lock()
         self._cancelled = threading.Event()
 
+    def endpoint(self) -> str:
+        """The endpoint's URL; the first call of a callable `base_url` starts the embedded server."""
+        with self._lock:
+            return self._endpoint()
+
+    def _endpoint(self) -> str:
+        if callable(self._base_url):
+            self._base_url = self._base_url()
+        return self._base_url
+
     def _instructor(self):
         with self._lock:
             if self._client is None:
-                base_url = self._base_url() if callable(self._base_url) else self._base_url
+                base_url = self._endpoint()
                 self._raw = openai.OpenAI(
                     base_url=base_url,
                     api_key=self.settings.api_key or "not-needed",
