@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import __version__, pipeline, report
 from .errors import FactcheckError, InputError, Interrupted, one_line, redact
-from .settings import Settings, default_cache_dir
+from .settings import Settings, default_cache_dir, is_database_url
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--mode", choices=["json_schema", "tools", "json"], default="json_schema",
                      help="instructor mode: json_schema (structured outputs; the schema becomes a grammar, not prompt text), tools, json")
     run.add_argument("--cache-dir", type=Path, default=None, help=f"model and cache folder (default {default_cache_dir()})")
-    run.add_argument("--db", type=Path, help="SQLite file for the cache, runs and claims")
+    run.add_argument("--db", type=_database_arg, metavar="FILE|URL",
+                     help="SQLite file for the cache, runs and claims, or a postgresql:// URL")
     run.add_argument("--no-cache", action="store_true", help="ask the model again even when an answer is cached")
     run.add_argument("--retry-failed", action="store_true", help="ask again for sentences whose cached answer failed")
     run.add_argument("--concurrency", type=int, default=4, help="parallel requests to a remote endpoint")
@@ -109,11 +110,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _review_commands(commands) -> None:
-    db_help = f"SQLite file the runs were stored in (default {default_cache_dir() / 'factcheck.sqlite'})"
+    db_help = (f"SQLite file the runs were stored in (default {default_cache_dir() / 'factcheck.sqlite'}), "
+               "or a postgresql:// URL")
     review = commands.add_parser("review", help="open the local review page over the stored runs",
                                  description="Serve a page on this machine where reviewers confirm, dismiss or "
                                  "annotate the flags of the latest run. Decisions are stored in the database.")
-    review.add_argument("--db", type=Path, help=db_help)
+    review.add_argument("--db", type=_database_arg, metavar="FILE|URL", help=db_help)
     review.add_argument("--host", default="127.0.0.1", help="loopback address to listen on (default 127.0.0.1)")
     review.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
     shared = commands.add_parser("decisions", help="export or import reviewers' decisions as a JSON file",
@@ -121,12 +123,12 @@ def _review_commands(commands) -> None:
                                  "file, or import one (for each flag the most recently changed decision is kept).")
     shared.add_argument("action", choices=["export", "import"])
     shared.add_argument("file", type=Path)
-    shared.add_argument("--db", type=Path, help=db_help)
+    shared.add_argument("--db", type=_database_arg, metavar="FILE|URL", help=db_help)
     export = commands.add_parser("export", help="export confirmed findings as schema.org ClaimReview JSON-LD",
                                  description="Write one ClaimReview per confirmed flag, and per claim judged "
                                  "contradicted, of the latest run (or --run N), as JSON-LD.")
     export.add_argument("--format", choices=["claimreview"], default="claimreview")
-    export.add_argument("--db", type=Path, help=db_help)
+    export.add_argument("--db", type=_database_arg, metavar="FILE|URL", help=db_help)
     export.add_argument("-o", "--output", type=Path, help="write here instead of standard output")
     export.add_argument("--author", help="organisation publishing the fact checks (default: $FACTCHECK_AUTHOR)")
     export.add_argument("--url", help="page the fact checks are published on (default: $FACTCHECK_URL)")
@@ -171,8 +173,13 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(**values)
 
 
-def _database(args: argparse.Namespace) -> Path:
+def _database(args: argparse.Namespace) -> Path | str:
     return args.db or Settings().database
+
+
+def _database_arg(text: str) -> Path | str:
+    """--db: a PostgreSQL URL as it is, anything else an SQLite file."""
+    return text if is_database_url(text) else Path(text)
 
 
 def review_command(args: argparse.Namespace) -> int:
