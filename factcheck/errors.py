@@ -64,3 +64,18 @@ def one_line(exc: BaseException, secrets: Iterable[str | None] = (), limit: int 
     """'TypeName: first line of the message', redacted, then cut to `limit` characters."""
     lines = str(exc).strip().splitlines()
     return redact(f"{type(exc).__name__}: {lines[0] if lines else ''}", secrets)[:limit]
+
+
+def without_password(database: object) -> str:
+    """A database path as it is, or a database URL without its password (`user:password@` and a
+    `password=` parameter are dropped), fit to print."""
+    text = str(database)
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        return text
+    place, _, query = rest.partition("?")
+    user, at, host = place.rpartition("@")
+    if at:
+        place = f"{user.split(':', 1)[0]}@{host}"
+    kept = [p for p in query.split("&") if p and p.split("=", 1)[0].strip().lower() != "password"]
+    return redact(f"{scheme}://{place}" + ("?" + "&".join(kept) if kept else ""))

@@ -79,8 +79,8 @@ def _run(store: Store, run_id: int | None) -> RunInfo:
     runs = store.runs()
     run = next((r for r in runs if r.id == run_id), None) if run_id is not None else store.latest_run()
     if run is None:
-        raise InputError(f"no run {run_id} in {store.path}" if run_id is not None
-                         else f"no finished run in {store.path}: run `factcheck run FOLDER` first")
+        raise InputError(f"no run {run_id} in {store.name}" if run_id is not None
+                         else f"no finished run in {store.name}: run `factcheck run FOLDER` first")
     return run
 
 

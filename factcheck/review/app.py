@@ -37,8 +37,9 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(db_path: Path) -> Flask:
-    """The page over one database; the database must exist (a run has written it)."""
+def create_app(db_path: Path | str) -> Flask:
+    """The page over one database (an SQLite file or a PostgreSQL URL); the database must exist (a
+    run has written it)."""
     app = Flask(__name__)
     app.secret_key = secrets.token_hex(32)
     app.jinja_env.autoescape = True  # every template, whatever its name

@@ -14,7 +14,7 @@ from ..errors import InputError
 from .app import create_app
 
 
-def review_server(db_path: Path, host: str = "127.0.0.1", port: int = 8765) -> BaseWSGIServer:
+def review_server(db_path: Path | str, host: str = "127.0.0.1", port: int = 8765) -> BaseWSGIServer:
     """A threaded server for the page, bound but not yet serving; port 0 picks a free port."""
     if not _is_loopback(host):
         raise InputError(f"--host {host} is not a loopback address: the review page has no login, "
@@ -28,7 +28,7 @@ def review_server(db_path: Path, host: str = "127.0.0.1", port: int = 8765) -> B
         return make_server(host, port, app, threaded=True, fd=listener.fileno())
 
 
-def serve(db_path: Path, host: str, port: int, announce: Callable[[str], None] = print) -> None:
+def serve(db_path: Path | str, host: str, port: int, announce: Callable[[str], None] = print) -> None:
     server = review_server(db_path, host, port)
     shown = f"[{host}]" if ":" in host else host
     announce(f"http://{shown}:{server.port}/")
