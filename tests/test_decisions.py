@@ -13,8 +13,9 @@ from factcheck.store import Store
 
 
 @pytest.fixture
-def settings(tmp_path):
-    return Settings(extractor="rules", db_path=tmp_path / "f.sqlite", progress=False)
+def settings(database):
+    """A rules run's settings, storing into an SQLite file or a PostgreSQL database."""
+    return Settings(extractor="rules", db_path=database, progress=False)
 
 
 def test_actions_change_the_decision_and_a_dismissal_needs_a_reason():

@@ -15,9 +15,10 @@ OPTIONS = ExportOptions(author="Example Desk", url="https://checks.example.org/m
 
 
 @pytest.fixture
-def run(seeds, tmp_path):
-    """The seeds run once with the rules extractor: (report, store)."""
-    settings = Settings(extractor="rules", db_path=tmp_path / "f.sqlite", progress=False)
+def run(seeds, database):
+    """The seeds run once with the rules extractor, into an SQLite file or a PostgreSQL database:
+    (report, store)."""
+    settings = Settings(extractor="rules", db_path=database, progress=False)
     report = pipeline.run(seeds, settings)
     store = Store(settings.database)
     yield report, store

@@ -11,8 +11,9 @@ from factcheck.store import Store
 
 
 @pytest.fixture
-def seeded(seeds, tmp_path):
-    settings = Settings(extractor="rules", db_path=tmp_path / "f.sqlite", progress=False)
+def seeded(seeds, database):
+    """The seeds run into an SQLite file or a PostgreSQL database, and the page over it."""
+    settings = Settings(extractor="rules", db_path=database, progress=False)
     report = pipeline.run(seeds, settings)
     app = create_app(settings.database)
     return report, app, app.test_client()
