@@ -71,7 +71,7 @@ def _postgres_bindir() -> Path | None:
     if shutil.which("pg_config"):
         try:
             found.append(Path(subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True,
-                                             timeout=30).stdout.strip()))
+                                             timeout=30, check=False).stdout.strip()))
         except (OSError, subprocess.SubprocessError):
             pass
     found += sorted(Path("/usr/lib/postgresql").glob("*/bin"),
@@ -92,6 +92,7 @@ def postgres_server():
     import subprocess
     import tempfile
 
+    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install '.[test]')")
     bindir = _postgres_bindir()
     if bindir is None:
         pytest.skip("PostgreSQL is not installed (no initdb/pg_ctl; Debian: apt-get install postgresql)")
@@ -115,7 +116,7 @@ def postgres_server():
             command = ["su", "-s", "/bin/sh", "postgres", "-c", " ".join(shlex.quote(a) for a in command)]
         else:
             command = as_user + command
-        done = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=folder)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=folder, check=False)
         if done.returncode:
             server_log = log.read_text(errors="replace")[-2000:] if log.exists() else ""
             raise RuntimeError(f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}{server_log}")
