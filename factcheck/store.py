@@ -550,14 +550,13 @@ class Store:
         if not items:
             return []
         with self._transaction(_LOCKS, 2):
-            ids = {item[0] for item in items}
-            stored = {a: (digest, day, body, frozenset()) for a, digest, day, body in self._fetch_among(
-                "SELECT article_id, digest, day, body FROM corpus_articles WHERE {among}", "article_id", ids)}
+            rows = self._fetch_among("SELECT article_id, digest, day, body FROM corpus_articles WHERE {among}",
+                                     "article_id", {item[0] for item in items})
             held: dict[str, set[str]] = {}
             for article_id, key in self._fetch_among("SELECT article_id, key FROM corpus_keys WHERE {among}",
-                                                     "article_id", stored):
+                                                     "article_id", [r[0] for r in rows]):
                 held.setdefault(article_id, set()).add(key)
-            stored = {a: (*state[:3], frozenset(held.get(a, ()))) for a, state in stored.items()}
+            stored = {a: (digest, day, body, frozenset(held.get(a, ()))) for a, digest, day, body in rows}
             current, last, changed = dict(stored), {}, []
             for item in items:
                 article_id, digest, day, body, keys, _ = item
