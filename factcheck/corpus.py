@@ -195,9 +195,18 @@ def check(place: Neighbourhood, source: str, model_name: str, skipped: list[Skip
     pipeline.check_corpus(report, corpus)
     if client is not None:
         pipeline.add_rule_flags(report, corpus, chosen, people)
-    pipeline.judge(report, corpus, client, settings, only=set(place.new))
+    pipeline.judge(report, corpus, client, settings, only=set(place.new), judge_all=_judge_engine(client, settings))
     report.claims = verdicts.assign(corpus, report.flags, report.judgments)
     return report
+
+
+def _judge_engine(client, settings: Settings):
+    """With the Ray engine, the pairs are judged as Ray tasks over the endpoints."""
+    if client is None or settings.engine != "ray":
+        return None
+    from .engine_ray import judge_with_ray
+
+    return lambda pairs, corpus, confidence: judge_with_ray(pairs, corpus, client, client.model, settings, confidence)
 
 
 def _repeats_copied(chosen: list[Candidate], extractions: list[Extraction]) -> list[Extraction]:

@@ -18,7 +18,7 @@ import json
 from collections import deque
 
 from .errors import BackendError, InputError
-from .models import Article
+from .models import Article, LLMUsage, PairJudgment
 from .settings import Settings
 from .store import _dump_article
 
@@ -36,59 +36,113 @@ def read_with_ray(articles: list[Article], client, model_name: str, settings: Se
                   run_id: int) -> tuple[list[str], list[tuple[str, str]]]:
     """Stage 1 of `add` for these articles as Ray tasks; (the ids stored, the (id, why) of the
     articles of batches that failed)."""
-    ray = _ray()
-    if not ray.is_initialized():
-        ray.init(address=settings.ray_address, include_dashboard=False, log_to_driver=False,
-                 configure_logging=False, ignore_reinit_error=True)
-    urls = list(settings.base_urls) or ([settings.base_url] if settings.base_url else [])
-    if not urls and client is not None:
-        urls = [client.endpoint()]  # the embedded server of this machine (a local Ray instance)
-    if not urls:
-        urls = [""]  # the rules extractor: no endpoint
-    tasks, requests = plan(len(urls), int(ray.cluster_resources().get("CPU", 1)), settings.concurrency)
-    worker = ray.remote(max_retries=MAX_RETRIES, retry_exceptions=False)(_read_batch)
-    text = settings.model_dump_json()
-    batches = deque(articles[i:i + settings.batch] for i in range(0, len(articles), settings.batch))
-    running: dict = {}  # object ref -> (endpoint index, batch)
-    busy = [0] * len(urls)
-    done: list[str] = []
-    failed: list[tuple[str, str]] = []
-    from .progress import Progress
-
-    with Progress(len(articles), settings.progress, settings.progress_every, what="reading (ray)", unit="articles",
-                  show_cached=False) as progress:
-        while batches or running:
-            for endpoint in range(len(urls)):
-                while batches and busy[endpoint] < tasks:
-                    batch = batches.popleft()
-                    bodies = [_dump_article(a) for a in batch]
-                    ref = worker.remote(bodies, text, urls[endpoint], model_name, requests,
-                                        {a.id: digests[a.id] for a in batch}, run_id)
-                    running[ref] = (endpoint, batch)
-                    busy[endpoint] += 1
-            ready, _ = ray.wait(list(running), num_returns=1)
-            for ref in ready:
-                endpoint, batch = running.pop(ref)
-                busy[endpoint] -= 1
-                try:
-                    done += ray.get(ref)
-                except Exception as exc:  # the batch failed after its retries: its articles are reported
-                    why = _reason(exc)
-                    failed += [(a.id, why) for a in batch]
-                progress.advance(len(batch))
+    text = settings.model_dump()
+    batches = [articles[i:i + settings.batch] for i in range(0, len(articles), settings.batch)]
+    jobs = [(([_dump_article(a) for a in batch], text, {a.id: digests[a.id] for a in batch}, run_id), len(batch))
+            for batch in batches]
+    done, failed = [], []
+    for batch, (result, error) in zip(batches, _scheduled(_read_batch, jobs, client, model_name, settings,
+                                                          "reading (ray)", "articles")):
+        if error is None:
+            done += result
+        else:
+            failed += [(a.id, error) for a in batch]
     if not done and failed:
         raise BackendError(f"no article was read: every Ray task failed; first: {failed[0][1]}")
     return done, failed
 
 
-def _read_batch(bodies: list[str], settings_json: str, base_url: str, model_name: str, requests: int,
-                digests: dict[str, str], run_id: int) -> list[str]:
+def judge_with_ray(pairs: list, corpus, client, model_name: str, settings: Settings,
+                   confidence: float | None) -> tuple[list, LLMUsage]:
+    """`pairing.judge_all` as Ray tasks: each distinct request once, batches of pairs over the endpoints."""
+    from . import pairing
+
+    system = pairing.prompt().text
+    requests: dict[str, object] = {}
+    for pair in pairs:
+        requests.setdefault(pairing._request_key(pair, corpus, system), pair)
+    distinct = list(requests.values())
+    size = max(1, settings.batch * 5)
+    text = settings.model_dump()
+    jobs = []
+    for start in range(0, len(distinct), size):
+        part = distinct[start:start + size]
+        items = [(p.a.model_dump_json(), p.b.model_dump_json(), pairing._dated(corpus, p.a.article_id),
+                  pairing._dated(corpus, p.b.article_id), list(p.keys)) for p in part]
+        jobs.append(((items, text, confidence), len(part)))
+    results: list = []
+    usage = LLMUsage()
+    for (job, _), (result, error) in zip(jobs, _scheduled(_judge_batch, jobs, client, model_name, settings,
+                                                         "judging (ray)", "pairs")):
+        items = job[0]
+        if error is None:
+            for judgment, spent in result:
+                results.append(PairJudgment.model_validate_json(judgment))
+                usage.add(LLMUsage.model_validate_json(spent))
+        else:
+            results += [PairJudgment(a=json.loads(a)["id"], b=json.loads(b)["id"], keys=keys, error=error)
+                        for a, b, _, _, keys in items]
+    done = dict(zip(requests, results))
+    judgments = []
+    for pair in pairs:
+        first = done[pairing._request_key(pair, corpus, system)]
+        judgments.append(first.model_copy(update={"a": pair.a.id, "b": pair.b.id, "keys": list(pair.keys)}))
+    return judgments, usage
+
+
+def _scheduled(function, jobs: list[tuple[tuple, int]], client, model_name: str, settings: Settings,
+               what: str, unit: str) -> list[tuple[object, str | None]]:
+    """Run `function(*args, base_url, model_name, requests)` for each job `(args, size)` as Ray tasks, at most `tasks` at
+    once per endpoint; (result, None) or (None, why) per job, in the jobs' order."""
+    ray = _ray()
+    if not ray.is_initialized():
+        ray.init(address=settings.ray_address, include_dashboard=False, log_to_driver=False,
+                 configure_logging=False, ignore_reinit_error=True)
+    urls = _endpoints(settings, client)
+    tasks, requests = plan(len(urls), int(ray.cluster_resources().get("CPU", 1)), settings.concurrency)
+    remote = ray.remote(max_retries=MAX_RETRIES, retry_exceptions=False)(function)
+    waiting = deque(enumerate(jobs))
+    running: dict = {}  # object ref -> (job number, endpoint, size)
+    busy = [0] * len(urls)
+    results: list = [None] * len(jobs)
+    from .progress import Progress
+
+    with Progress(sum(size for _, size in jobs), settings.progress, settings.progress_every, what=what, unit=unit,
+                  show_cached=False) as progress:
+        while waiting or running:
+            for endpoint in range(len(urls)):
+                while waiting and busy[endpoint] < tasks:
+                    number, (args, size) = waiting.popleft()
+                    ref = remote.remote(*args, urls[endpoint], model_name, requests)
+                    running[ref] = (number, endpoint, size)
+                    busy[endpoint] += 1
+            ready, _ = ray.wait(list(running), num_returns=1)
+            for ref in ready:
+                number, endpoint, size = running.pop(ref)
+                busy[endpoint] -= 1
+                try:
+                    results[number] = (ray.get(ref), None)
+                except ray.exceptions.RayError as exc:  # failed after its retries: the caller reports its items
+                    results[number] = (None, _reason(exc))
+                progress.advance(size)
+    return results
+
+
+def _endpoints(settings: Settings, client) -> list[str]:
+    urls = list(settings.base_urls) or ([settings.base_url] if settings.base_url else [])
+    if not urls and client is not None:
+        urls = [client.endpoint()]  # the embedded server of this machine (a local Ray instance)
+    return urls or [""]  # the rules extractor: no endpoint
+
+
+def _read_batch(bodies: list[str], settings_json: dict, digests: dict[str, str], run_id: int, base_url: str,
+                model_name: str, requests: int) -> list[str]:
     """One Ray task: read a batch of articles and store their work; returns their ids."""
     from . import corpus
     from .reference import load_table
     from .store import Store
 
-    settings = Settings.model_validate_json(settings_json).model_copy(
+    settings = Settings.model_validate(settings_json).model_copy(
         update={"base_url": base_url or None, "progress": "off"})
     articles = [Article.model_validate(json.loads(body)) for body in bodies]
     table = load_table(tuple(settings.reference_files))
@@ -104,6 +158,31 @@ def _read_batch(bodies: list[str], settings_json: str, base_url: str, model_name
     finally:
         store.close()
     return [a.id for a in articles]
+
+
+def _judge_batch(items: list, settings_json: dict, confidence: float | None, base_url: str, model_name: str,
+                 requests: int) -> list[tuple[str, str]]:
+    """One Ray task: judge a batch of pairs (both orders each); (judgment, usage) as JSON per pair."""
+    from .llm.client import LLMClient
+    from .models import Claim
+    from .pairing import judge_claims
+    from .parallel import in_parallel
+    from .store import Store
+
+    settings = Settings.model_validate(settings_json).model_copy(update={"base_url": base_url, "progress": "off"})
+    store = Store(settings.database)
+    try:
+        client = LLMClient(settings, base_url, model_name, store)
+
+        def judge(item):
+            a, b, dated_a, dated_b, keys = item
+            return judge_claims(Claim.model_validate_json(a), Claim.model_validate_json(b), dated_a, dated_b, client,
+                                tuple(keys), confidence)
+
+        done = in_parallel(judge, items, requests)
+    finally:
+        store.close()
+    return [(j.model_dump_json(), u.model_dump_json()) for j, u in done]
 
 
 def _ray():

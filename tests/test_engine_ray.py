@@ -92,15 +92,16 @@ def _ray_task_pids() -> list[int]:
     return pids
 
 
-def test_a_killed_worker_loses_nothing_and_nothing_answered_is_asked_again(tmp_path, seeds, local_ray):
+def test_a_killed_worker_loses_nothing_and_asks_again_only_what_was_in_flight(tmp_path, seeds, local_ray):
     model = Slow(0.3)
-    killed = []
+    killed, pending = [], []
 
     def kill_one_worker():
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not killed:
             if len(model.answered) >= 2:
                 for pid in _ray_task_pids():
+                    pending.append(model.in_flight)
                     os.kill(pid, signal.SIGKILL)
                     killed.append(pid)
                     break
@@ -114,7 +115,9 @@ def test_a_killed_worker_loses_nothing_and_nothing_answered_is_asked_again(tmp_p
     assert killed, "no worker was running a batch to kill"
     assert added.new == 3 and not added.failed  # Ray ran the dead worker's batch again
     asked_twice = len(model.answered) - len(set(model.answered))
-    assert asked_twice == 0  # what the dead worker had been answered came from the stored answers
+    # what the dead worker had been answered came from the stored answers; only the requests in
+    # flight when it died (their answers never arrived) were asked again
+    assert asked_twice <= pending[0] <= 2
     store = Store(tmp_path / "c.sqlite")
     assert store.corpus_count() == 3
     store.close()
@@ -129,13 +132,14 @@ def test_a_run_killed_midway_resumes_where_it_stopped(tmp_path, seeds):
                    "--db", str(database), "--batch", "1", "--concurrency", "1", "--quiet", "-o", str(tmp_path / "r.md")]
         process = subprocess.Popen(command, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 120
-        stored = 0
+        stored = pending = 0
         while time.monotonic() < deadline and process.poll() is None:
             if database.exists():
                 store = Store(database)
                 stored = store.corpus_count()
                 store.close()
                 if stored >= 1:
+                    pending = model.in_flight
                     process.kill()
                     break
             time.sleep(0.05)
@@ -144,5 +148,6 @@ def test_a_run_killed_midway_resumes_where_it_stopped(tmp_path, seeds):
         answered = len(model.answered)
         again = corpus.add(source, Settings(base_url=stub.url, model="m", db_path=database, progress="off"))
     assert again.seen >= stored and again.seen + again.new == 3
-    assert len(model.answered) - len(set(model.answered)) == 0  # no answer asked for twice
+    # nothing answered is asked again: only the request in flight when the run died
+    assert len(model.answered) - len(set(model.answered)) <= pending <= 1
     assert len(model.answered) > answered  # the rest was read
