@@ -19,6 +19,18 @@ from .errors import FactcheckError, InputError, Interrupted, one_line, redact
 from .settings import Settings, default_cache_dir, is_database_url
 
 
+def _database_errors() -> tuple[type[BaseException], ...]:
+    """SQLite's errors, and PostgreSQL's when its driver is installed (a server gone mid-run)."""
+    try:
+        import psycopg
+    except ImportError:
+        return (sqlite3.Error,)
+    return (sqlite3.Error, psycopg.Error)
+
+
+DATABASE_ERRORS = _database_errors()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="factcheck", description="Find the claims in news articles that a reviewer must check.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -390,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
     except FactcheckError as exc:
         print(f"Error: {redact(str(exc), secrets)}", file=sys.stderr)
         return 1
-    except (OSError, UnicodeError, csv.Error, sqlite3.Error) as exc:  # bad input the stages did not name
+    except (OSError, UnicodeError, csv.Error, *DATABASE_ERRORS) as exc:  # bad input the stages did not name
         print(f"Error: {one_line(exc, secrets)}", file=sys.stderr)
         return 1
     except (KeyboardInterrupt, Interrupted) as exc:

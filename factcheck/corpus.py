@@ -11,15 +11,16 @@ Two stages, so that the costly one is done once per article and can run anywhere
    stored articles that could take part in a flag with them, are checked together as one run
    would check them: repeats across articles, people, dates, every rule check, the pairs the
    model judges (those with a new claim only). Neighbours are the stored articles dated within
-   `SAME_EVENT_DAYS` of a new one (the window the count and figure checks compare) and those
-   sharing a name or a verbatim sentence with one; a name held by more than `KEY_CAP` stored
-   articles names nothing in particular and brings no neighbour by itself (the window still
-   does), so the cost of an increment follows the new articles, not the store.
+   twice `SAME_EVENT_DAYS` of a new one (the window the count and figure checks compare, and the
+   window of every article in it, which decides whether a day is crowded) and those sharing a
+   name or a verbatim sentence with one; a name held by more than `KEY_CAP` stored articles names
+   nothing in particular and brings no neighbour by itself (the window still does), so the cost
+   of an increment follows the new articles, not the store.
 
-The corpus keeps one current set of flags: an increment replaces the stored flags whose articles
-are all among the ones it checked, with what it found. Adding articles in several steps or in one
-gives the same flags whenever each step's neighbours hold every article a flag needs (always, in a
-corpus where no name is common).
+The corpus keeps one current set of flags: an increment replaces the stored flags that touch one
+of its articles (a changed article loses its old ones) with those it found; a flag between stored
+articles alone stays as it was found. Adding articles in several steps or in one gives the same
+flags whenever each step's neighbours hold every article a flag needs (the seeds: see the tests).
 """
 
 from __future__ import annotations
@@ -146,7 +147,7 @@ def neighbours(store: Store, new: dict[str, Work]) -> Neighbourhood:
     found: set[str] = set()
     days = sorted({dt.date.fromisoformat(w.day) for w in new.values() if w.day})
     by_window = set()
-    for first, last in _ranges(days, SAME_EVENT_DAYS):
+    for first, last in _ranges(days, 2 * SAME_EVENT_DAYS):  # the window of each article in the window
         by_window.update(store.articles_between(first.isoformat(), last.isoformat()))
     wanted = sorted({k for w in new.values() for k in keys(w)})
     counts = store.key_counts(wanted)
@@ -292,7 +293,13 @@ def add(source: Path, settings: Settings) -> Added:
                 neighbourhood += len(place.old)
                 found = check(place, str(source), name, skipped, client, settings, table, LLMUsage())
                 usage.add(found.usage)
-                store.replace_corpus_flags(sorted(place.works), flag_rows(found), run_id)
+                ids = set(works)
+
+                def theirs(articles: set[str]) -> bool:
+                    return bool(articles & ids)
+
+                store.replace_corpus_flags(sorted(place.works), [r for r in flag_rows(found) if theirs(set(r[1]))],
+                                           run_id, drop=theirs)
                 reports.append(narrowed(found, set(works)))
                 del place, found
             unread = [SkippedFile(path=i, reason=f"not read: {why}") for i, why in failed]

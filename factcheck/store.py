@@ -21,7 +21,7 @@ import random
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -613,10 +613,12 @@ class Store:
     def corpus_count(self) -> int:
         return self._rows("SELECT COUNT(*) FROM corpus_articles", ())[0][0]
 
-    def replace_corpus_flags(self, within: list[str], flags: list[FlagRow], run_id: int | None) -> None:
+    def replace_corpus_flags(self, within: list[str], flags: list[FlagRow], run_id: int | None,
+                             drop: Callable[[set[str]], bool] | None = None) -> None:
         """In one transaction: drop every stored corpus flag all of whose articles are among
-        `within` (the articles just checked together), then store the given flags (flag id, the
-        articles it touches, body), each replacing a stored flag of the same id."""
+        `within` (the articles just checked together) and, if `drop` is given, for which
+        `drop(its articles)` holds; then store the given flags (flag id, the articles it touches,
+        body), each replacing a stored flag of the same id."""
         inside = set(within)
         with self._transaction(_LOCKS, 2):
             touching = self._fetch_among(
@@ -624,7 +626,9 @@ class Store:
                 "ON a.flag_id = f.flag_id WHERE {among}", "a.article_id", inside)
             touching += self._fetch("SELECT flag_id, articles FROM corpus_flags WHERE articles = '[]'")
             given = {flag_id: (sorted(set(articles)), body) for flag_id, articles, body in flags}
-            gone = {flag_id for flag_id, articles in touching if set(json.loads(articles)) <= inside} | set(given)
+            gone = {flag_id for flag_id, articles in touching
+                    if set(json.loads(articles)) <= inside and (drop is None or drop(set(json.loads(articles))))}
+            gone |= set(given)
             gone_ids = sorted(gone)
             for start in range(0, len(gone_ids), CHUNK):
                 for table in ("corpus_flag_articles", "corpus_flags"):

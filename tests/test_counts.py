@@ -80,3 +80,16 @@ def test_people_at_a_protest_a_vote_or_a_poll_are_not_a_casualty_kind():
     assert kind_of("protesters", "security forces killed", "protesters in the capital").startswith("killed")
     assert kind_of("people", "", "people were injured at the rally") == "wounded: civilians"
     assert kind_of("people", "", "people live in the town") == "civilians"
+
+
+def test_on_a_crowded_day_counts_meet_only_through_a_name_few_articles_give():
+    towns = [f"Town{chr(97 + n // 26)}{chr(97 + n % 26)}" for n in range(40)]  # 40 stories of one day
+    stories = [f"At least {10 + n} people were killed in {town}, Syria, on Monday, officials said."
+               for n, town in enumerate(towns)]
+    repeat = "The attack in Townaa, Syria, killed at least 90 people on Monday, a monitor said."
+    flags = check_quantities(corpus_of(*stories, repeat))
+    pairs = {tuple(sorted(l.article_id for l in f.locations)) for f in flags}
+    assert pairs == {("0.txt", "40.txt")}  # the two reports of Townaa; 'Syria' names every story
+    # one story's articles, however few names they share, are still compared
+    few = check_quantities(corpus_of(stories[1], "At least 40 people were killed in the attack on Monday."))
+    assert len(few) == 1

@@ -5,22 +5,27 @@ sentences with a cumulative time scope such as "in the last month" or "since 201
 such as "hundreds" are shown, not compared) stands for the article, unless the other article
 also gives that figure somewhere. Two articles' lead counts
 are compared only when they are about the same event: both articles dated (metadata) within
-`SAME_EVENT_DAYS` of each other. Counts whose event or time cannot be matched are not
-contradictions; the report shows them side by side with their time scope.
+`SAME_EVENT_DAYS` of each other, and, on a crowded day (more than `CROWD` articles with that kind
+of count within the window: a wire, not one story's articles), naming something in common that
+few of them name. Counts whose event or time cannot be matched are not contradictions; the report
+shows them side by side with their time scope.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
 
 from ..models import Flag, QuantityRow
 from ..lexicon.en import EVENT_NOUNS, YEAR_RE, month_number
 from ..resolve import kind_of
-from .base import Corpus, claim_location, make_flag
+from .base import Corpus, claim_location, make_flag, proper_names
 from .dates import _days, claim_days
 
 SAME_EVENT_DAYS = 3
+CROWD = 30  # articles with one kind of count within the window: above it, counts meet through shared names
 COMPARED_ACTIONS = ("killed", "wounded", "captured", "displaced", "troops")
 CUMULATIVE = re.compile(
     r"\b(?:since|so far|to date|in total|overall|altogether|in the (?:last|past) (?:\w+ )?(?:weeks?|months?|years?)"
@@ -67,15 +72,66 @@ def check_quantities(corpus: Corpus) -> list[Flag]:
             by_kind.setdefault(kind, []).append((dt.date.fromisoformat(day), article))
     flags = []
     for kind, dated in sorted(by_kind.items()):
-        dated.sort()
-        for i, (day_a, a) in enumerate(dated):  # only articles within the window: near-linear
-            for day_b, b in (dated[j] for j in range(i + 1, len(dated))):
-                if (day_b - day_a).days > SAME_EVENT_DAYS:
-                    break
-                flag = _compare(corpus, kind, counts[(kind, a)], counts[(kind, b)])
-                if flag:
-                    flags.append(flag)
+        for a, b in _same_event_pairs(corpus, sorted(dated)):
+            flag = _compare(corpus, kind, counts[(kind, a)], counts[(kind, b)])
+            if flag:
+                flags.append(flag)
     return flags
+
+
+def _same_event_pairs(corpus: Corpus, dated: list[tuple[dt.date, str]]) -> list[tuple[str, str]]:
+    """The pairs of articles (in date order) whose counts of one kind are about the same event.
+
+    Dated within `SAME_EVENT_DAYS` of each other, and, where more than `CROWD` articles give that
+    kind of count within those days (a wire, not one story's articles), also naming something in
+    common that at most `CROWD` of them name then: in a day's wire "Syria" names every story from
+    Syria, a town one of them. Near-linear: each article meets only its window, through its names.
+    """
+    crowded = _crowded(dated)
+    pairs = [(dated[i][1], dated[j][1]) for i, j in _within(dated) if not crowded[i] and not crowded[j]]
+    if not any(crowded):
+        return pairs
+    holders: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
+    for day, article in dated:
+        for name in _article_names(corpus, article):
+            holders[name].append((day, article))
+    named = set()
+    for members in holders.values():
+        if len(members) < 2:
+            continue
+        busy = _crowded(members)
+        named.update((members[i][1], members[j][1]) for i, j in _within(members) if not busy[i] and not busy[j])
+    places = {article: n for n, (_, article) in enumerate(dated)}
+    through_names = [(a, b) for a, b in named if crowded[places[a]] or crowded[places[b]]]
+    return pairs + sorted(through_names, key=lambda pair: (places[pair[0]], places[pair[1]]))
+
+
+def _within(dated: list[tuple[dt.date, str]]):
+    """Index pairs (i < j) of a date-sorted list dated within `SAME_EVENT_DAYS` of each other."""
+    for i, (day_a, _) in enumerate(dated):
+        for j in range(i + 1, len(dated)):
+            if (dated[j][0] - day_a).days > SAME_EVENT_DAYS:
+                break
+            yield i, j
+
+
+def _crowded(dated: list[tuple[dt.date, str]]) -> list[bool]:
+    """Per entry of a date-sorted list: more than `CROWD` others lie within `SAME_EVENT_DAYS` of it."""
+    days = [day for day, _ in dated]
+    window = dt.timedelta(days=SAME_EVENT_DAYS)
+    return [bisect_right(days, day + window) - bisect_left(days, day - window) - 1 > CROWD for day in days]
+
+
+def _article_names(corpus: Corpus, article_id: str) -> frozenset[str]:
+    """The proper names an article gives (its title's and its sentences'), once per corpus."""
+    if corpus.names is None:
+        corpus.names = {}
+        for sentence in corpus.sentences:
+            corpus.names.setdefault(sentence.article_id, set()).update(proper_names(sentence.text))
+        for article in corpus.articles:
+            if article.title:
+                corpus.names.setdefault(article.id, set()).update(proper_names(". " + article.title))
+    return frozenset(corpus.names.get(article_id, ()))
 
 
 def _compare(corpus: Corpus, kind: str, claims_a: list, claims_b: list) -> Flag | None:
