@@ -62,76 +62,22 @@ def _every_recorded_interaction_is_played(request):
 
 # ---- a throwaway PostgreSQL server for the store's PostgreSQL back end ------------------------
 
-def _postgres_bindir() -> Path | None:
-    """The folder of initdb and pg_ctl: pg_config's, else the newest /usr/lib/postgresql/*/bin."""
-    import shutil
-    import subprocess
-
-    found = []
-    if shutil.which("pg_config"):
-        try:
-            found.append(Path(subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True,
-                                             timeout=30, check=False).stdout.strip()))
-        except (OSError, subprocess.SubprocessError):
-            pass
-    found += sorted(Path("/usr/lib/postgresql").glob("*/bin"),
-                    key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0, reverse=True)
-    if shutil.which("initdb"):
-        found.append(Path(shutil.which("initdb")).resolve().parent)
-    return next((d for d in found if (d / "initdb").is_file() and (d / "pg_ctl").is_file()), None)
-
-
 @pytest.fixture(scope="session")
 def postgres_server():
-    """A PostgreSQL server of its own for the session, on a unix socket in a fresh folder; yields
-    the URL of its `postgres` database. Skipped when PostgreSQL is not installed. initdb and the
-    server refuse to run as root: as root they run as the `postgres` system user."""
-    import os
-    import shlex
-    import shutil
-    import subprocess
-    import tempfile
+    """A PostgreSQL server of its own for the session (`pgserver.running_postgres`); yields the URL
+    of its `postgres` database. Skipped when PostgreSQL or its driver is not installed."""
+    from pgserver import Unavailable, running_postgres
 
     pytest.importorskip("psycopg", reason="psycopg is not installed (pip install '.[test]')")
-    bindir = _postgres_bindir()
-    if bindir is None:
-        pytest.skip("PostgreSQL is not installed (no initdb/pg_ctl; Debian: apt-get install postgresql)")
-    as_user: list[str] = []
-    folder = Path(tempfile.mkdtemp(prefix="fcpg-"))  # short: a socket's path is at most 107 bytes
-    if os.geteuid() == 0:
-        import pwd
-
-        try:
-            user = pwd.getpwnam("postgres")
-        except KeyError:
-            shutil.rmtree(folder)
-            pytest.skip("running as root with no 'postgres' user to run the PostgreSQL server as")
-        os.chown(folder, user.pw_uid, user.pw_gid)
-        as_user = ["runuser", "-u", "postgres", "--"] if shutil.which("runuser") else None
-    data, log = folder / "data", folder / "server.log"
-
-    def run(*argv: str) -> None:
-        command = [str(a) for a in argv]
-        if as_user is None:  # su, where runuser is missing
-            command = ["su", "-s", "/bin/sh", "postgres", "-c", " ".join(shlex.quote(a) for a in command)]
-        else:
-            command = as_user + command
-        done = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=folder, check=False)
-        if done.returncode:
-            server_log = log.read_text(errors="replace")[-2000:] if log.exists() else ""
-            raise RuntimeError(f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}{server_log}")
-
-    run(bindir / "initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C",
-        "--no-sync", "--no-instructions")
-    options = f"-k {folder} -c listen_addresses='' -c fsync=off -c full_page_writes=off -c max_connections=200"
-    run(bindir / "pg_ctl", "-D", data, "-l", log, "-o", options, "-w", "-s", "start")
     try:
-        yield f"postgresql://postgres@/postgres?host={folder}"
+        server = running_postgres()
+        url = server.__enter__()
+    except Unavailable as exc:
+        pytest.skip(str(exc))
+    try:
+        yield url
     finally:
-        try:
-            run(bindir / "pg_ctl", "-D", data, "-m", "immediate", "-w", "-s", "stop")
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
+        server.__exit__(None, None, None)
 
 
 @pytest.fixture
