@@ -86,7 +86,9 @@ def test_on_a_crowded_day_counts_meet_only_through_a_name_few_articles_give():
     towns = [f"Town{chr(97 + n // 26)}{chr(97 + n % 26)}" for n in range(40)]  # 40 stories of one day
     stories = [f"At least {10 + n} people were killed in {town}, Syria, on Monday, officials said."
                for n, town in enumerate(towns)]
-    repeat = "The attack in Townaa, Syria, killed at least 90 people on Monday, a monitor said."
+    stories[0] = stories[0].replace("officials said", "said Governor Rami Haddad")
+    stories[1] = stories[1].replace("officials said", "said Governor Rami Haddad")  # another town: one name
+    repeat = "The attack in Townaa, Syria, killed at least 90 people on Monday, said Governor Rami Haddad."
     flags = check_quantities(corpus_of(*stories, repeat))
     pairs = {tuple(sorted(l.article_id for l in f.locations)) for f in flags}
     assert pairs == {("0.txt", "40.txt")}  # the two reports of Townaa; 'Syria' names every story

@@ -5,9 +5,9 @@ sentences with a cumulative time scope such as "in the last month" or "since 201
 such as "hundreds" are shown, not compared) stands for the article, unless the other article
 also gives that figure somewhere. Two articles' lead counts
 are compared only when they are about the same event: both articles dated (metadata) within
-`SAME_EVENT_DAYS` of each other, and, on a crowded day (more than `CROWD` articles with that kind
-of count within the window: a wire, not one story's articles), naming something in common that
-few of them name. Counts whose event or time cannot be matched are not contradictions; the report
+`SAME_EVENT_DAYS` of each other, and, on a crowded day (more than `CROWD` dated articles within
+the window: a wire, not one story's articles), giving with their counts `SHARED_NAMES` names
+(a town, an official, a group) that few other articles of those days give. Counts whose event or time cannot be matched are not contradictions; the report
 shows them side by side with their time scope.
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from ..models import Flag, QuantityRow
 from ..lexicon.en import EVENT_NOUNS, YEAR_RE, month_number
@@ -25,7 +25,9 @@ from .base import Corpus, claim_location, make_flag, proper_names
 from .dates import _days, claim_days
 
 SAME_EVENT_DAYS = 3
-CROWD = 30  # articles with one kind of count within the window: above it, counts meet through shared names
+CROWD = 30  # dated articles within the window: above it, counts meet only through a name few of them give
+NAME_CROWD = 8  # "few": the articles within the window that give the name, besides the one compared
+SHARED_NAMES = 2  # such names two articles must share: one may be a coincidence (a first name)
 COMPARED_ACTIONS = ("killed", "wounded", "captured", "displaced", "troops")
 CUMULATIVE = re.compile(
     r"\b(?:since|so far|to date|in total|overall|altogether|in the (?:last|past) (?:\w+ )?(?:weeks?|months?|years?)"
@@ -71,23 +73,26 @@ def check_quantities(corpus: Corpus) -> list[Flag]:
         if day:  # undated articles cannot be matched to an event
             by_kind.setdefault(kind, []).append((dt.date.fromisoformat(day), article))
     flags = []
+    days = sorted(dt.date.fromisoformat(d.day) for d in corpus.dates.values() if d.day)
     for kind, dated in sorted(by_kind.items()):
-        for a, b in _same_event_pairs(corpus, sorted(dated)):
+        for a, b in _same_event_pairs(corpus, sorted(dated), days):
             flag = _compare(corpus, kind, counts[(kind, a)], counts[(kind, b)])
             if flag:
                 flags.append(flag)
     return flags
 
 
-def _same_event_pairs(corpus: Corpus, dated: list[tuple[dt.date, str]]) -> list[tuple[str, str]]:
+def _same_event_pairs(corpus: Corpus, dated: list[tuple[dt.date, str]],
+                     days: list[dt.date]) -> list[tuple[str, str]]:
     """The pairs of articles (in date order) whose counts of one kind are about the same event.
 
-    Dated within `SAME_EVENT_DAYS` of each other, and, where more than `CROWD` articles give that
-    kind of count within those days (a wire, not one story's articles), also naming something in
-    common that at most `CROWD` of them name then: in a day's wire "Syria" names every story from
-    Syria, a town one of them. Near-linear: each article meets only its window, through its names.
+    Dated within `SAME_EVENT_DAYS` of each other, and, where more than `CROWD` articles of the
+    corpus are dated within those days (`days`: every dated article's; a wire, not one story's
+    articles), also giving `SHARED_NAMES` names in common that at most `NAME_CROWD` other articles
+    give then: in a day's wire "Syria" names every story from Syria, a town and its governor one.
+    Near-linear: each article meets only its window, through its names.
     """
-    crowded = _crowded(dated)
+    crowded = _crowded(dated, days)
     pairs = [(dated[i][1], dated[j][1]) for i, j in _within(dated) if not crowded[i] and not crowded[j]]
     if not any(crowded):
         return pairs
@@ -95,14 +100,15 @@ def _same_event_pairs(corpus: Corpus, dated: list[tuple[dt.date, str]]) -> list[
     for day, article in dated:
         for name in _article_names(corpus, article):
             holders[name].append((day, article))
-    named = set()
-    for members in holders.values():
+    shared: Counter = Counter()
+    for name, members in holders.items():
         if len(members) < 2:
             continue
-        busy = _crowded(members)
-        named.update((members[i][1], members[j][1]) for i, j in _within(members) if not busy[i] and not busy[j])
+        busy = _crowded(members, _name_days(corpus)[name], NAME_CROWD)
+        shared.update((members[i][1], members[j][1]) for i, j in _within(members) if not busy[i] and not busy[j])
     places = {article: n for n, (_, article) in enumerate(dated)}
-    through_names = [(a, b) for a, b in named if crowded[places[a]] or crowded[places[b]]]
+    through_names = [(a, b) for (a, b), n in shared.items()
+                     if n >= SHARED_NAMES and (crowded[places[a]] or crowded[places[b]])]
     return pairs + sorted(through_names, key=lambda pair: (places[pair[0]], places[pair[1]]))
 
 
@@ -115,23 +121,55 @@ def _within(dated: list[tuple[dt.date, str]]):
             yield i, j
 
 
-def _crowded(dated: list[tuple[dt.date, str]]) -> list[bool]:
-    """Per entry of a date-sorted list: more than `CROWD` others lie within `SAME_EVENT_DAYS` of it."""
-    days = [day for day, _ in dated]
+def _crowded(dated: list[tuple[dt.date, str]], days: list[dt.date], most: int = CROWD) -> list[bool]:
+    """Per entry of a date-sorted list: more than `most` others of `days` (sorted) lie within
+    `SAME_EVENT_DAYS` of it."""
     window = dt.timedelta(days=SAME_EVENT_DAYS)
-    return [bisect_right(days, day + window) - bisect_left(days, day - window) - 1 > CROWD for day in days]
+    return [bisect_right(days, day + window) - bisect_left(days, day - window) - 1 > most for day, _ in dated]
+
+
+def _name_days(corpus: Corpus) -> dict[str, list[dt.date]]:
+    """Per proper name, the sorted days of the dated articles that give it, once per corpus."""
+    if corpus.name_days is None:
+        found: dict[str, list[dt.date]] = defaultdict(list)
+        for article in corpus.articles:
+            day = corpus.dates[article.id].day
+            if day:
+                for name in _article_names(corpus, article.id):
+                    found[name].append(dt.date.fromisoformat(day))
+        corpus.name_days = {name: sorted(days) for name, days in found.items()}
+    return corpus.name_days
 
 
 def _article_names(corpus: Corpus, article_id: str) -> frozenset[str]:
-    """The proper names an article gives (its title's and its sentences'), once per corpus."""
+    """The names an article gives with its counts, each run of capitalised words one name ("Medecins
+    Sans Frontieres", "Nadia Morales"): its title's and those of its sentences that count
+    something (a place, a group, an official; not every name of the background)."""
     if corpus.names is None:
         corpus.names = {}
-        for sentence in corpus.sentences:
-            corpus.names.setdefault(sentence.article_id, set()).update(proper_names(sentence.text))
+        for claim in corpus.claims:
+            if claim.number is not None and not claim.copied_from:
+                corpus.names.setdefault(claim.article_id, set()).update(name_phrases(claim.quote))
         for article in corpus.articles:
             if article.title:
-                corpus.names.setdefault(article.id, set()).update(proper_names(". " + article.title))
+                corpus.names.setdefault(article.id, set()).update(name_phrases(". " + article.title))
     return frozenset(corpus.names.get(article_id, ()))
+
+
+def name_phrases(sentence: str) -> set[str]:
+    """Runs of the sentence's proper names (`proper_names`) written next to each other, lower-cased."""
+    words = proper_names(sentence)
+    phrases, run = set(), []
+    for token in re.findall(r"[\w'’-]+|[^\w\s]", sentence):
+        if token.lower().strip("'’-") in words:
+            run.append(token.lower().strip("'’-"))
+            continue
+        if run:
+            phrases.add(" ".join(run))
+        run = []
+    if run:
+        phrases.add(" ".join(run))
+    return phrases
 
 
 def _compare(corpus: Corpus, kind: str, claims_a: list, claims_b: list) -> Flag | None:
