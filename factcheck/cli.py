@@ -367,9 +367,10 @@ def add_command(args: argparse.Namespace) -> int:
         text = report.to_json(added.report) if args.format == "json" else report.to_markdown(added.report)
     _write(text, args.output)
     if not args.quiet:
+        flags = len(added.report.flags) if added.report is not None else 0
         print(f"{added.new} new articles, {added.seen} already stored, {len(added.failed)} not read; "
-              f"checked with {added.neighbours} stored neighbours; the corpus holds {added.corpus} articles",
-              file=sys.stderr)
+              f"{added.pairs} pairs judged, {flags} flags; checked with {added.neighbours} stored neighbours; "
+              f"the corpus holds {added.corpus} articles", file=sys.stderr)
         if added.report is not None:
             print(report.usage_line(added.report), file=sys.stderr)
     return 0 if added.report is None or added.new else 1

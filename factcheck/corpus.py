@@ -45,7 +45,7 @@ from .progress import Progress
 from .reference import OfficeTable, load_table
 from .sentences import normalize
 from .settings import Settings
-from .store import Store, _dump_article
+from .store import Store, _dump, _dump_article
 
 WORK_VERSION = "1"  # bump when the per-article stage changes what it stores: articles are read again
 KEY_CAP = 50
@@ -126,8 +126,12 @@ def work_on(articles: list[Article], client, settings: Settings, table: OfficeTa
 
 
 def save(store: Store, works: list[Work], digests: dict[str, str], run_id: int | None) -> None:
-    store.save_works([(w.article["id"], digests[w.article["id"]], w.day, w.model_dump_json(), keys(w), run_id)
+    store.save_works([(w.article["id"], digests[w.article["id"]], w.day, _dump(w), keys(w), run_id)
                       for w in works])
+
+
+def _loaded(body: str) -> Work:
+    return Work.model_validate(json.loads(body))
 
 
 # ---- stage 2: against the corpus -----------------------------------------------------------
@@ -157,7 +161,7 @@ def neighbours(store: Store, new: dict[str, Work]) -> Neighbourhood:
     result = Neighbourhood(new=sorted(new), old=sorted(found), by_window=len(by_window - set(new)),
                            by_name=len(by_name - set(new)), common_keys=len(counts) - len(rare))
     bodies = store.works(result.old)
-    result.works = {**{i: Work.model_validate_json(bodies[i]) for i in result.old if i in bodies}, **new}
+    result.works = {**{i: _loaded(bodies[i]) for i in result.old if i in bodies}, **new}
     return result
 
 
@@ -246,7 +250,7 @@ def narrowed(report: Report, new: set[str]) -> Report:
 
 
 def flag_rows(report: Report) -> list[tuple[str, list[str], str]]:
-    return [(f.id, sorted({l.article_id for l in f.locations}), f.model_dump_json()) for f in report.flags]
+    return [(f.id, sorted({l.article_id for l in f.locations}), _dump(f)) for f in report.flags]
 
 
 # ---- the command ---------------------------------------------------------------------------
@@ -260,6 +264,7 @@ class Added:
     new: int
     corpus: int  # articles in the corpus afterwards
     neighbours: int = 0  # stored articles checked with the new ones (summed over chunks)
+    pairs: int = 0  # claim pairs judged (by rule, or by the model) with a new claim
     failed: list[str] = field(default_factory=list)  # articles no task could read, with why
 
 
@@ -280,7 +285,7 @@ def add(source: Path, settings: Settings) -> Added:
             if not todo:
                 return Added(report=None, seen=len(articles), new=0, corpus=store.corpus_count())
             run_id = store.start_run(str(source), name)
-            usage, reports, failed, neighbourhood = LLMUsage(), [], [], 0
+            usage, reports, failed, neighbourhood, pairs = LLMUsage(), [], [], 0, 0
             for start in range(0, len(todo), settings.chunk):
                 chunk = todo[start:start + settings.chunk]
                 works, lost = _read(chunk, client, name, settings, table, store, digests, run_id)
@@ -293,6 +298,7 @@ def add(source: Path, settings: Settings) -> Added:
                 neighbourhood += len(place.old)
                 found = check(place, str(source), name, skipped, client, settings, table, LLMUsage())
                 usage.add(found.usage)
+                pairs += len(found.judgments)
                 ids = set(works)
 
                 def theirs(articles: set[str]) -> bool:
@@ -307,7 +313,8 @@ def add(source: Path, settings: Settings) -> Added:
             to_file(report)
             pipeline._finish(store, run_id, report)
             return Added(report=report, seen=len(articles) - len(todo), new=len(todo) - len(failed),
-                         corpus=store.corpus_count(), neighbours=neighbourhood, failed=[i for i, _ in failed])
+                         corpus=store.corpus_count(), neighbours=neighbourhood, failed=[i for i, _ in failed],
+                         pairs=pairs)
     finally:
         store.close()
 
@@ -320,7 +327,7 @@ def _read(chunk: list[Article], client, name: str, settings: Settings, table: Of
 
         ids, failed = read_with_ray(chunk, client, name, settings, digests, run_id)
         bodies = store.works(ids)
-        return {i: Work.model_validate_json(bodies[i]) for i in ids}, failed
+        return {i: _loaded(bodies[i]) for i in ids}, failed
     works: dict[str, Work] = {}
     requests = pipeline.workers(settings)
     quiet = settings.model_copy(update={"progress": "off"})  # one line for the articles, none per batch

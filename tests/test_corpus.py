@@ -156,3 +156,13 @@ def test_several_endpoints_need_the_ray_engine(tmp_path, seeds, capsys):
     code = main(["run", str(seeds), "--base-url", "http://127.0.0.1:9/v1", "--base-url", "http://127.0.0.1:8/v1",
                  "--db", str(tmp_path / "c.sqlite")])
     assert code == 1 and "--engine ray" in capsys.readouterr().err
+
+
+def test_a_stored_work_keeps_an_open_interval(tmp_path, seeds):
+    database = tmp_path / "c.sqlite"
+    corpus.add(folder(tmp_path, seeds, "a", SEED_FILES), rules(database))
+    store = Store(database)
+    works = [corpus._loaded(body) for body in store.works(SEED_FILES).values()]
+    store.close()
+    highs = [c.number.high for w in works for e in w.extractions for c in e.claims if c.number]
+    assert float("inf") in highs  # "more than 50 jihadists": 50 to infinity, not 50 to nothing
