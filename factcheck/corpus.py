@@ -231,20 +231,20 @@ def _repeats_copied(chosen: list[Candidate], extractions: list[Extraction]) -> l
 
 
 def narrowed(report: Report, new: set[str]) -> Report:
-    """The report of an increment: the new articles, every flag one of them takes part in, and the
-    stored articles those flags point at."""
+    """The report of an increment: the new articles with their sentences and claims, and every
+    flag one of them takes part in (its quotes name the stored articles it points at)."""
     flags = [f for f in report.flags if any(l.article_id in new for l in f.locations)]
     keep = new | {l.article_id for f in flags for l in f.locations}
-    judged = {c.id for c in report.claims if c.article_id in keep}
+    judged = {c.id for c in report.claims if c.article_id in new}
     return report.model_copy(update={
         "articles": [a for a in report.articles if a.id in keep],
-        "sentences": [s for s in report.sentences if s.article_id in keep],
-        "candidates": [c for c in report.candidates if c.sentence.article_id in keep],
-        "claims": [c for c in report.claims if c.article_id in keep],
+        "sentences": [s for s in report.sentences if s.article_id in new],
+        "candidates": [c for c in report.candidates if c.sentence.article_id in new],
+        "claims": [c for c in report.claims if c.article_id in new],
         "not_extracted": [m for m in report.not_extracted if m.article_id in new],
         "flags": flags,
         "article_dates": [d for d in report.article_dates if d.article_id in keep],
-        "quantities": [q for q in report.quantities if q.article_id in keep],
+        "quantities": [q for q in report.quantities if q.article_id in new],
         "judgments": [j for j in report.judgments if j.a in judged or j.b in judged],
     })
 
