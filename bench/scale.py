@@ -17,7 +17,8 @@ count and its most requests in flight are its own):
 
 Per run: wall time, articles and claims per second, pairs judged, flags, model requests, the most
 requests in flight at the stub, peak memory (the sum of the resident memory of the `factcheck`
-process and the Ray workers, sampled every 0.5 s), the store's size, and the stub-bound ideal:
+process and the Ray workers, sampled every 0.5 s), the store's size, the CPU time the whole
+machine spent (stub, database, Ray and factcheck: run it on a quiet machine), and the stub-bound ideal:
 requests x latency / concurrency, the time the requests take if the endpoint always has
 `--concurrency` of them in flight; the ratio is ideal / measured (1.0 = as fast as the endpoint
 allows). The increment's cost is compared with `alone`.
@@ -126,11 +127,12 @@ def add(name: str, folder: Path, database: str, latency: float, concurrency: int
                "--db", database, "--concurrency", str(concurrency), "-o", str(work / f"{name}.md")]
     if ray_address:
         command += ["--engine", "ray", "--ray-address", ray_address]
-    started = time.monotonic()
+    started, busy = time.monotonic(), _cpu_seconds()
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     memory = PeakMemory(process.pid)
     _, err = process.communicate()
     seconds = time.monotonic() - started
+    cpu = _cpu_seconds() - busy
     peak = memory.stop()
     stats = stub.stats()
     stub.stop()
@@ -152,7 +154,16 @@ def add(name: str, folder: Path, database: str, latency: float, concurrency: int
         "pairs_judged": pairs, "flags": flags, "requests": stats["requests"], "max_in_flight": stats["max_in_flight"],
         "ideal_s": round(ideal, 1), "ratio_to_ideal": round(ideal / seconds, 3),
         "peak_memory_mib": round(peak / 2**20), "store_mib": round(size / 2**20, 1),
+        "machine_cpu_s": round(cpu, 1), "cpu_s_per_request_ms": round(1000 * cpu / max(1, stats["requests"]), 2),
     }
+
+
+def _cpu_seconds() -> float:
+    """CPU time the whole machine spent working since boot (every process: the stub, the database,
+    Ray and factcheck), from /proc/stat."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    user, nice, system, _, _, irq, softirq = (int(f) for f in fields[:7])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -188,11 +199,17 @@ def main() -> None:
                 row = add(name, folder, db, args.latency, args.concurrency, ray, work)
                 rows.append(row)
                 print(json.dumps(row), flush=True)
+            with psycopg.connect(big) as connection:
+                tables = dict(connection.execute(
+                    "SELECT relname, pg_total_relation_size(relid) FROM pg_catalog.pg_statio_user_tables "
+                    "ORDER BY 2 DESC").fetchall())
+            print(json.dumps({"table_mib": {k: round(v / 2**20, 1) for k, v in tables.items()}}), flush=True)
     finally:
         subprocess.run([str(BIN / "ray"), "stop", "--force"], capture_output=True, check=False)
         shutil.rmtree(ray_dir, ignore_errors=True)
     increment, alone = rows[1]["seconds"], rows[2]["seconds"]
     result = {"latency": args.latency, "concurrency": args.concurrency, "cpus": os.cpu_count(), "rows": rows,
+              "table_mib": {k: round(v / 2**20, 1) for k, v in tables.items()},
               "increment_over_alone": round(increment / alone, 3)}
     print(json.dumps({"increment_over_alone": result["increment_over_alone"]}))
     if args.json:

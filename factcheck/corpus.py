@@ -33,12 +33,13 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from . import canonical, pipeline, resolve, select, verdicts
+from . import canonical, decisions, pipeline, resolve, select, verdicts
 from . import sentences as sentences_stage
 from .checks import ordered
 from .checks.base import proper_names
 from .checks.quantities import SAME_EVENT_DAYS
 from .extract import copy_claims
+from .errors import InputError
 from .file_offsets import to_file
 from .models import Article, Candidate, Extraction, LLMUsage, Report, Sentence, SkippedFile
 from .progress import Progress
@@ -273,11 +274,16 @@ def add(source: Path, settings: Settings) -> Added:
     the report of the new articles and every flag they take part in."""
     from .articles import load_folder
 
+    if settings.archive is not None:
+        raise InputError("add does not search an archive: check the new articles against one with "
+                         "`factcheck run FOLDER --archive FILE`")
     articles, skipped = load_folder(source)
     articles, skipped = pipeline.read_languages(articles, skipped, source)
+    incoming = decisions.read_file(settings.decisions_file) if settings.decisions_file else []
     table = load_table(tuple(settings.reference_files))
     store = Store(settings.database)
     try:
+        decisions.merge(store, incoming)
         with pipeline.model(settings, store) as (client, name):
             digests = {a.id: digest(a, settings, name, table) for a in articles}
             stored = store.corpus_digests(list(digests))

@@ -166,3 +166,10 @@ def test_a_stored_work_keeps_an_open_interval(tmp_path, seeds):
     store.close()
     highs = [c.number.high for w in works for e in w.extractions for c in e.claims if c.number]
     assert float("inf") in highs  # "more than 50 jihadists": 50 to infinity, not 50 to nothing
+
+
+def test_add_refuses_an_archive_in_one_line(tmp_path, seeds, capsys):
+    code = main(["add", str(seeds), "--extractor", "rules", "--db", str(tmp_path / "c.sqlite"),
+                 "--archive", str(tmp_path / "a.sqlite")])
+    err = capsys.readouterr().err
+    assert code == 1 and err.startswith("Error: add does not search an archive") and len(err.splitlines()) == 1

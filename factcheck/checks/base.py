@@ -26,7 +26,7 @@ class Corpus:
     by_article: dict[str, Article] = field(init=False)
     kinds: dict[str, str] = field(init=False, default_factory=dict)  # claim id -> kind of count (quantities)
     names: dict[str, set[str]] | None = field(init=False, default=None)  # article id -> its proper names
-    name_days: dict | None = field(init=False, default=None)  # proper name -> days of the articles giving it
+    gate: object = field(init=False, default=None)  # which articles may report one event (quantities.event_gate)
 
     def __post_init__(self) -> None:
         self.by_article = {a.id: a for a in self.articles}

@@ -8,7 +8,8 @@ articles are about the same measure when their sentences have two capitalised wo
 conflict when their value ranges, hedges included ("over 79" is 79 to infinity), do not
 overlap, and neither article also gives the other's figure about that name. Numbers that are
 part of a name ("Boeing 787-8") are not figures. Figures are compared only between
-articles dated within `SAME_EVENT_DAYS` of each other, and not when the two sentences name
+articles dated within `SAME_EVENT_DAYS` of each other that may report one event (on a crowded day,
+sharing names few others give: `quantities.event_gate`), and not when the two sentences name
 different years (a 2011 figure and a 2014 figure are two facts).
 """
 
@@ -22,7 +23,7 @@ from ..lexicon.en import YEAR_RE
 from ..models import Claim, Flag
 from ..sentences import normalize
 from .base import Corpus, claim_location, make_flag, proper_names
-from .quantities import COMPARED_ACTIONS, SAME_EVENT_DAYS, _disjoint, claim_kind
+from .quantities import COMPARED_ACTIONS, SAME_EVENT_DAYS, _disjoint, claim_kind, same_event
 
 MODEL_NUMBER = re.compile(r"(?<![.!?]\s)\b[A-Z][A-Za-z]*\s*$")
 
@@ -48,7 +49,8 @@ def check_figures(corpus: Corpus) -> list[Flag]:
                 if (day_b - day_a).days > SAME_EVENT_DAYS:
                     break
                 pair = (*sorted((a.article_id, b.article_id)), unit)  # one flag per measure and pair of articles
-                if pair in seen or not _comparable(a, b) or len(proper_names(a.quote) & proper_names(b.quote)) < 2:
+                if pair in seen or not _comparable(a, b) or len(proper_names(a.quote) & proper_names(b.quote)) < 2 \
+                        or not same_event(corpus, a.article_id, b.article_id):
                     continue
                 if _disjoint(a.number, b.number) and not _agrees(values, by_article[b.article_id], name, a) \
                         and not _agrees(values, by_article[a.article_id], name, b):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 
@@ -73,43 +74,68 @@ def check_quantities(corpus: Corpus) -> list[Flag]:
         if day:  # undated articles cannot be matched to an event
             by_kind.setdefault(kind, []).append((dt.date.fromisoformat(day), article))
     flags = []
-    days = sorted(dt.date.fromisoformat(d.day) for d in corpus.dates.values() if d.day)
     for kind, dated in sorted(by_kind.items()):
-        for a, b in _same_event_pairs(corpus, sorted(dated), days):
+        for a, b in _same_event_pairs(corpus, sorted(dated)):
             flag = _compare(corpus, kind, counts[(kind, a)], counts[(kind, b)])
             if flag:
                 flags.append(flag)
     return flags
 
 
-def _same_event_pairs(corpus: Corpus, dated: list[tuple[dt.date, str]],
-                     days: list[dt.date]) -> list[tuple[str, str]]:
-    """The pairs of articles (in date order) whose counts of one kind are about the same event.
+@dataclass
+class EventGate:
+    """Which dated articles lie on crowded days, and the pairs of them that name one event."""
 
-    Dated within `SAME_EVENT_DAYS` of each other, and, where more than `CROWD` articles of the
-    corpus are dated within those days (`days`: every dated article's; a wire, not one story's
-    articles), also giving `SHARED_NAMES` names in common that at most `NAME_CROWD` other articles
-    give then: in a day's wire "Syria" names every story from Syria, a town and its governor one.
-    Near-linear: each article meets only its window, through its names.
-    """
-    crowded = _crowded(dated, days)
-    pairs = [(dated[i][1], dated[j][1]) for i, j in _within(dated) if not crowded[i] and not crowded[j]]
-    if not any(crowded):
+    crowded: set[str]
+    pairs: set[tuple[str, str]]  # (id, id) sorted
+
+
+def event_gate(corpus: Corpus) -> EventGate:
+    """Two articles dated within `SAME_EVENT_DAYS` of each other may report the same event. Where
+    more than `CROWD` articles of the corpus are dated within those days (a wire, not one story's
+    articles), they must also give with their counts `SHARED_NAMES` names in common that at most
+    `NAME_CROWD` other articles give then: in a day's wire "Syria" names every story from Syria, a
+    town and its governor one. Near-linear: each article meets only its window, through its names.
+    Worked out once per corpus."""
+    if corpus.gate is None:
+        dated = sorted((dt.date.fromisoformat(d.day), a) for a, d in corpus.dates.items() if d.day)
+        busy = _crowded(dated, [day for day, _ in dated], CROWD)
+        crowded = {article for (_, article), full in zip(dated, busy) if full}
+        pairs = set()
+        if crowded:
+            holders: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
+            for day, article in dated:
+                for name in _article_names(corpus, article):
+                    holders[name].append((day, article))
+            shared: Counter = Counter()
+            for members in holders.values():
+                if len(members) < 2:
+                    continue
+                many = _crowded(members, [day for day, _ in members], NAME_CROWD)
+                shared.update(tuple(sorted((members[i][1], members[j][1])))
+                              for i, j in _within(members) if not many[i] and not many[j])
+            pairs = {pair for pair, n in shared.items() if n >= SHARED_NAMES}
+        corpus.gate = EventGate(crowded, pairs)
+    return corpus.gate
+
+
+def same_event(corpus: Corpus, a: str, b: str) -> bool:
+    """Whether two articles dated within the window may report one event (`event_gate`)."""
+    gate = event_gate(corpus)
+    return (a not in gate.crowded and b not in gate.crowded) or tuple(sorted((a, b))) in gate.pairs
+
+
+def _same_event_pairs(corpus: Corpus, dated: list[tuple[dt.date, str]]) -> list[tuple[str, str]]:
+    """The pairs of articles of a date-sorted list (in its order) that may report one event."""
+    gate = event_gate(corpus)
+    calm = [entry for entry in dated if entry[1] not in gate.crowded]
+    pairs = [(calm[i][1], calm[j][1]) for i, j in _within(calm)]
+    if not gate.crowded:
         return pairs
-    holders: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
-    for day, article in dated:
-        for name in _article_names(corpus, article):
-            holders[name].append((day, article))
-    shared: Counter = Counter()
-    for name, members in holders.items():
-        if len(members) < 2:
-            continue
-        busy = _crowded(members, _name_days(corpus)[name], NAME_CROWD)
-        shared.update((members[i][1], members[j][1]) for i, j in _within(members) if not busy[i] and not busy[j])
     places = {article: n for n, (_, article) in enumerate(dated)}
-    through_names = [(a, b) for (a, b), n in shared.items()
-                     if n >= SHARED_NAMES and (crowded[places[a]] or crowded[places[b]])]
-    return pairs + sorted(through_names, key=lambda pair: (places[pair[0]], places[pair[1]]))
+    named = [(a, b) if places[a] < places[b] else (b, a) for a, b in gate.pairs
+             if a in places and b in places and (a in gate.crowded or b in gate.crowded)]
+    return pairs + sorted(named, key=lambda pair: (places[pair[0]], places[pair[1]]))
 
 
 def _within(dated: list[tuple[dt.date, str]]):
@@ -121,24 +147,11 @@ def _within(dated: list[tuple[dt.date, str]]):
             yield i, j
 
 
-def _crowded(dated: list[tuple[dt.date, str]], days: list[dt.date], most: int = CROWD) -> list[bool]:
+def _crowded(dated: list[tuple[dt.date, str]], days: list[dt.date], most: int) -> list[bool]:
     """Per entry of a date-sorted list: more than `most` others of `days` (sorted) lie within
     `SAME_EVENT_DAYS` of it."""
     window = dt.timedelta(days=SAME_EVENT_DAYS)
     return [bisect_right(days, day + window) - bisect_left(days, day - window) - 1 > most for day, _ in dated]
-
-
-def _name_days(corpus: Corpus) -> dict[str, list[dt.date]]:
-    """Per proper name, the sorted days of the dated articles that give it, once per corpus."""
-    if corpus.name_days is None:
-        found: dict[str, list[dt.date]] = defaultdict(list)
-        for article in corpus.articles:
-            day = corpus.dates[article.id].day
-            if day:
-                for name in _article_names(corpus, article.id):
-                    found[name].append(dt.date.fromisoformat(day))
-        corpus.name_days = {name: sorted(days) for name, days in found.items()}
-    return corpus.name_days
 
 
 def _article_names(corpus: Corpus, article_id: str) -> frozenset[str]:
