@@ -166,6 +166,31 @@ def _cpu_seconds() -> float:
     return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
+def scored(database: str, truth: Path) -> dict:
+    """The corpus's quantity flags against the wire's truth: a flag between two reports of one
+    event is right; a pair of reports of one event with different figures and no flag is missed."""
+    import itertools
+
+    from factcheck.store import Store
+
+    groups = json.loads(truth.read_text())["groups"]
+    same, conflicting = set(), set()
+    for group in groups:
+        for a, b in itertools.combinations(group["articles"], 2):
+            same.add(frozenset((a["id"], b["id"])))
+            if a["figures"] != b["figures"]:
+                conflicting.add(frozenset((a["id"], b["id"])))
+    store = Store(database)
+    flagged = {frozenset(l["article_id"] for l in json.loads(body)["locations"])
+               for body in store.corpus_flags() if json.loads(body)["kind"] == "quantity"}
+    store.close()
+    flagged = {pair for pair in flagged if len(pair) == 2}
+    right = len(flagged & same)
+    return {"article_pairs_flagged": len(flagged), "on_one_event": right,
+            "precision": round(right / max(1, len(flagged)), 3), "conflicting_pairs": len(conflicting),
+            "found": len(flagged & conflicting), "recall": round(len(flagged & conflicting) / max(1, len(conflicting)), 3)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10000)
@@ -177,7 +202,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the rows here")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="fcscale-"))
-    first, last, _ = wire(work, args.articles, args.increment, args.days, args.seed)
+    first, last, truth = wire(work, args.articles, args.increment, args.days, args.seed)
     print(f"wire: {args.articles} + {args.increment} articles in {work}", file=sys.stderr)
     ray_dir = Path(tempfile.mkdtemp(prefix="fcray-"))
     subprocess.run([str(BIN / "ray"), "start", "--head", "--num-cpus", str(os.cpu_count()), "--include-dashboard",
@@ -199,6 +224,8 @@ def main() -> None:
                 row = add(name, folder, db, args.latency, args.concurrency, ray, work)
                 rows.append(row)
                 print(json.dumps(row), flush=True)
+            accuracy = scored(big, truth)  # after the increment: the whole wire
+            print(json.dumps({"wire_quantity_flags": accuracy}), flush=True)
             with psycopg.connect(big) as connection:
                 tables = dict(connection.execute(
                     "SELECT relname, pg_total_relation_size(relid) FROM pg_catalog.pg_statio_user_tables "
@@ -209,6 +236,7 @@ def main() -> None:
         shutil.rmtree(ray_dir, ignore_errors=True)
     increment, alone = rows[1]["seconds"], rows[2]["seconds"]
     result = {"latency": args.latency, "concurrency": args.concurrency, "cpus": os.cpu_count(), "rows": rows,
+              "wire_quantity_flags": accuracy,
               "table_mib": {k: round(v / 2**20, 1) for k, v in tables.items()},
               "increment_over_alone": round(increment / alone, 3)}
     print(json.dumps({"increment_over_alone": result["increment_over_alone"]}))

@@ -62,7 +62,7 @@ def judge_with_ray(pairs: list, corpus, client, model_name: str, settings: Setti
     for pair in pairs:
         requests.setdefault(pairing._request_key(pair, corpus, system), pair)
     distinct = list(requests.values())
-    size = max(1, settings.batch * 5)
+    size = max(settings.batch * 5, settings.concurrency * 4)  # pairs per task: enough to keep its requests busy
     text = settings.model_dump()
     jobs = []
     for start in range(0, len(distinct), size):

@@ -9,8 +9,10 @@ disagree when the day ranges do not overlap. Claims that cannot be placed are no
 `check_years` needs no model. It compares background dates: dates with a written year ("in
 1992", "before 1998", "after 2002") that end at least `BACKGROUND_DAYS` before their article's
 date (or any such date in an undated article). Two sentences of different articles date the same
-thing when they share a capitalised word and a word within `NEAR` words of each date; they
-disagree when no date of the other sentence fits. "before" and "after" open a date into a range.
+thing when they share a capitalised word and a word within `NEAR` words of each date, a pair
+that at most `YEAR_BUCKET_ARTICLES` articles give (in a wire, "King's College London ... a
+similar flood in 2009" and "... a similar bus crash in 2008" are two facts); they disagree when
+no date of the other sentence fits. "before" and "after" open a date into a range.
 Dates around the article's own date are the news itself: an article reports several events, and
 the claim check above, which knows who did what, compares those.
 """
@@ -75,6 +77,7 @@ FAR = (dt.date(1, 1, 1), dt.date(9999, 12, 31))
 NEAR = 6  # words either side of a date that say what it dates
 BACKGROUND_DAYS = 365
 PER_DATE = 3  # sentences compared per distinct date of a bucket
+YEAR_BUCKET_ARTICLES = 30  # a capitalised word and a nearby word given in more articles name no one fact
 DatedSpan = tuple[str, tuple[dt.date, dt.date], frozenset[str]]
 NOT_EVENT_WORDS = {*MONTH_NAMES, "before", "after", "since", "during", "season", "year", "years", "then", "from",
                    "with"}
@@ -97,6 +100,8 @@ def check_years(corpus: Corpus) -> list[Flag]:
                 buckets[key][days].append(i)
     flags, seen = [], set()
     for by_days in buckets.values():
+        if len({dated[i][0].sentence.article_id for found in by_days.values() for i in found}) > YEAR_BUCKET_ARTICLES:
+            continue  # a name and word that many articles give ("King's College ... similar") name no one fact
         # neighbouring distinct dates only, a few sentences each: a fact given with k different
         # dates yields at most k - 1 flags, not one per pair of articles
         ordered = sorted(by_days.items())
