@@ -46,16 +46,22 @@ class People:
                     for form in [entity.name, *entity.variants]:
                         self.by_tokens[name_tokens(form)] = terms[0].person
         self._merge_variants()
+        self._by_end: dict | None = None
+        self._wholes: dict[tuple[str, ...], str | None] = {}
 
     def _merge_variants(self) -> None:
         """Names of as many words, each equal or one letter apart in a long word, are one person."""
         canon = sorted(set(self.by_tokens.values()), key=lambda n: (n not in self.known, -len(name_tokens(n)), n))
         alias: dict[str, str] = {}
-        for i, name in enumerate(canon):
-            for other in canon[:i]:
-                if alias.get(other, other) == other and _variants(name_tokens(name), name_tokens(other)):
+        earlier: dict[tuple, list[str]] = defaultdict(list)  # variants share the words' count and first letters
+        for name in canon:
+            tokens = name_tokens(name)
+            shape = tuple(t[:1] for t in tokens)
+            for other in earlier[shape]:
+                if alias.get(other, other) == other and _variants(tokens, name_tokens(other)):
                     alias[name] = other
                     break
+            earlier[shape].append(name)
         self.by_tokens = {k: alias.get(v, v) for k, v in self.by_tokens.items()}
 
     def full_names(self) -> list[str]:
@@ -70,8 +76,24 @@ class People:
                 found = self.by_tokens.get(tokens[i:i + size])
                 if found:
                     return found
-        wholes = {v for k, v in self.by_tokens.items() if is_part_of(tokens, k)} if tokens else set()
-        return wholes.pop() if len(wholes) == 1 else None
+        if not tokens:
+            return None
+        if tokens not in self._wholes:
+            ends = self._ends()
+            wholes = {v for k, v in ends.get(("last", tokens[-1]), []) + ends.get(("first", tokens[0]), [])
+                      if is_part_of(tokens, k)}
+            self._wholes[tokens] = wholes.pop() if len(wholes) == 1 else None
+        return self._wholes[tokens]
+
+    def _ends(self) -> dict[tuple[str, str], list[tuple[tuple[str, ...], str]]]:
+        """The forms of names by their first and by their last word: a part shares one of them."""
+        if self._by_end is None:
+            self._by_end = defaultdict(list)
+            for form, name in self.by_tokens.items():
+                if form:
+                    self._by_end[("first", form[0])].append((form, name))
+                    self._by_end[("last", form[-1])].append((form, name))
+        return self._by_end
 
 
 def _variants(a: tuple[str, ...], b: tuple[str, ...]) -> bool:

@@ -96,9 +96,11 @@ def keys_of(corpus: Corpus, claim: Claim) -> set[str]:
     return keys
 
 
-def block(corpus: Corpus, forced: list[tuple[Claim, Claim]] = (), only_forced: bool = False) -> list[Pair]:
+def block(corpus: Corpus, forced: list[tuple[Claim, Claim]] = (), only_forced: bool = False,
+          touching: set[str] | None = None) -> list[Pair]:
     """The pairs to judge: each claim's best partners in other articles (unless `only_forced`),
-    and the `forced` ones."""
+    and the `forced` ones. `touching`: only the pairs with a claim of these articles are wanted,
+    so only the claims that could pair with one of theirs look for partners."""
     claims = [] if only_forced else [c for c in corpus.claims if not c.copied_from]
     order = {c.id: n for n, c in enumerate(corpus.claims)}
     keys = {c.id: keys_of(corpus, c) for c in claims}
@@ -106,8 +108,14 @@ def block(corpus: Corpus, forced: list[tuple[Claim, Claim]] = (), only_forced: b
     for claim in claims:
         for key in keys[claim.id]:
             buckets[key].append(claim)
+    seekers = claims
+    if touching is not None:
+        near = {c.id for c in claims if c.article_id in touching}
+        near |= {o.id for c in claims if c.id in near for key in keys[c.id] if len(buckets[key]) <= BUCKET_CAP
+                 for o in buckets[key]}
+        seekers = [c for c in claims if c.id in near]
     pairs: dict[frozenset, Pair] = {}
-    for claim in claims:
+    for claim in seekers:
         scores: Counter = Counter()
         partners = {}
         for key in keys[claim.id]:
@@ -137,9 +145,9 @@ def _comparable(corpus: Corpus, a: Claim, b: Claim) -> bool:
     """Other articles, close enough in date, both counts or both not, and not the same words."""
     if a.article_id == b.article_id or (a.number is None) != (b.number is None):
         return False
-    if normalize(a.quote) == normalize(b.quote):
-        return False  # a verbatim repeat is not independent
-    return _near(window(corpus.dates[a.article_id]), window(corpus.dates[b.article_id]))
+    if not _near(window(corpus.dates[a.article_id]), window(corpus.dates[b.article_id])):
+        return False
+    return normalize(a.quote) != normalize(b.quote)  # a verbatim repeat is not independent
 
 
 def _days_apart(corpus: Corpus, a: Claim, b: Claim) -> int:

@@ -241,7 +241,7 @@ def judge(report: Report, corpus: Corpus, client, settings: Settings, only: set[
     `judge_all(pairs, corpus, confidence)`: who asks the model (default: this process's threads)."""
     every = settings.judge_pairs == "all"
     forced = pairing.flagged_pairs(corpus, report.flags)
-    pairs = _touching(pairing.block(corpus, forced), only)
+    pairs = _touching(pairing.block(corpus, forced, touching=only), only)
     report.judgments = pairing.rule_judgments(pairs, corpus)  # with a model too: it adds, never takes away
     if client is None:
         return

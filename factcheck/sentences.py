@@ -176,8 +176,10 @@ def _segment(text: str, language: str = "en") -> tuple[tuple[int, int], ...]:
 
 # ---- verbatim repeats -------------------------------------------------------------------------
 
+@lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
-    """Text folded for comparison: accents, case, quotes and spacing ignored."""
+    """Text folded for comparison: accents, case, quotes and spacing ignored (the same sentences
+    are folded again and again: remembered)."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
