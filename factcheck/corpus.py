@@ -347,6 +347,10 @@ def _read(chunk: list[Article], client, name: str, settings: Settings, table: Of
     return works, []
 
 
+PARTS = ("articles", "sentences", "candidates", "claims", "not_extracted", "flags", "article_dates", "quantities",
+         "judgments", "entities")  # what each chunk's report adds to the whole
+
+
 def _merged(reports: list[Report], source: str, name: str, skipped: list[SkippedFile], usage: LLMUsage,
             table: OfficeTable) -> Report:
     """One report from the chunks' reports: a later chunk's version of a flag or article wins."""
@@ -355,16 +359,8 @@ def _merged(reports: list[Report], source: str, name: str, skipped: list[Skipped
 
     everything = Report(source=source, model=name, articles=[], skipped=skipped, usage=usage)
     for part in reports:
-        everything.articles += part.articles
-        everything.sentences += part.sentences
-        everything.candidates += part.candidates
-        everything.claims += part.claims
-        everything.not_extracted += part.not_extracted
-        everything.flags += part.flags
-        everything.article_dates += part.article_dates
-        everything.quantities += part.quantities
-        everything.judgments += part.judgments
-        everything.entities += part.entities
+        for field_name in PARTS:
+            getattr(everything, field_name).extend(getattr(part, field_name))
     everything.articles = sorted(unique(everything.articles, lambda a: a.id), key=lambda a: a.id)
     everything.sentences = unique(everything.sentences, lambda s: s.ref)
     everything.candidates = unique(everything.candidates, lambda c: c.sentence.ref)

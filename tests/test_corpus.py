@@ -173,3 +173,13 @@ def test_add_refuses_an_archive_in_one_line(tmp_path, seeds, capsys):
                  "--archive", str(tmp_path / "a.sqlite")])
     err = capsys.readouterr().err
     assert code == 1 and err.startswith("Error: add does not search an archive") and len(err.splitlines()) == 1
+
+
+def test_chunks_of_one_article_give_the_flags_and_report_of_one_chunk(tmp_path, seeds):
+    whole = corpus.add(folder(tmp_path, seeds, "a", SEED_FILES), rules(tmp_path / "one.sqlite"))
+    chunked = corpus.add(folder(tmp_path, seeds, "b", SEED_FILES),
+                         rules(tmp_path / "many.sqlite").model_copy(update={"chunk": 1}))
+    assert stored_flags(tmp_path / "one.sqlite") == stored_flags(tmp_path / "many.sqlite")
+    assert sorted(f.id for f in chunked.report.flags) == sorted(f.id for f in whole.report.flags)
+    assert [a.id for a in chunked.report.articles] == SEED_FILES
+    assert len(chunked.report.claims) == len(whole.report.claims)
