@@ -15,7 +15,8 @@ Two stages, so that the costly one is done once per article and can run anywhere
    window of every article in it, which decides whether a day is crowded) and those sharing a
    name or a verbatim sentence with one; a name held by more than `KEY_CAP` stored articles names
    nothing in particular and brings no neighbour by itself (the window still does), so the cost
-   of an increment follows the new articles, not the store.
+   of an increment follows the days the new articles cover and the rare names they give, not the
+   whole store.
 
 The corpus keeps one current set of flags: an increment replaces the stored flags that touch one
 of its articles (a changed article loses its old ones) with those it found; a flag between stored
