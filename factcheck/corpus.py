@@ -39,10 +39,18 @@ from . import sentences as sentences_stage
 from .checks import ordered
 from .checks.base import proper_names
 from .checks.quantities import SAME_EVENT_DAYS
-from .extract import copy_claims
 from .errors import InputError
+from .extract import copy_claims
 from .file_offsets import to_file
-from .models import Article, Candidate, Extraction, LLMUsage, Report, Sentence, SkippedFile
+from .models import (
+    Article,
+    Candidate,
+    Extraction,
+    LLMUsage,
+    Report,
+    Sentence,
+    SkippedFile,
+)
 from .progress import Progress
 from .reference import OfficeTable, load_table
 from .sentences import normalize
@@ -122,7 +130,7 @@ def work_on(articles: list[Article], client, settings: Settings, table: OfficeTa
         body = json.loads(_dump_article(article))
         works.append(Work(article=body, sentences=sentences[article.id], anchored=anchored[article.id],
                           chosen=picked, extractions=extracted, day=day, usage=spent))
-    if len(articles) and usage.calls:  # the model's picks, counted once for the batch, on its first article
+    if articles and usage.calls:  # the model's picks, counted once for the batch, on its first article
         works[0].usage.add(usage)
     return works
 
@@ -141,16 +149,12 @@ def _loaded(body: str) -> Work:
 @dataclass
 class Neighbourhood:
     new: list[str]
-    old: list[str]
-    by_window: int = 0
-    by_name: int = 0
-    common_keys: int = 0
-    works: dict[str, Work] = field(default_factory=dict)
+    old: list[str]  # the stored neighbours
+    works: dict[str, Work]  # of both
 
 
 def neighbours(store: Store, new: dict[str, Work]) -> Neighbourhood:
     """The stored articles that could share a flag with the new ones (see the module's text)."""
-    found: set[str] = set()
     days = sorted({dt.date.fromisoformat(w.day) for w in new.values() if w.day})
     by_window = set()
     for first, last in _ranges(days, 2 * SAME_EVENT_DAYS):  # the window of each article in the window
@@ -159,12 +163,9 @@ def neighbours(store: Store, new: dict[str, Work]) -> Neighbourhood:
     counts = store.key_counts(wanted)
     rare = [k for k, n in counts.items() if n <= KEY_CAP]
     by_name = {article for _, article, _ in store.holders(rare)} if rare else set()
-    found = (by_window | by_name) - set(new)
-    result = Neighbourhood(new=sorted(new), old=sorted(found), by_window=len(by_window - set(new)),
-                           by_name=len(by_name - set(new)), common_keys=len(counts) - len(rare))
-    bodies = store.works(result.old)
-    result.works = {**{i: _loaded(bodies[i]) for i in result.old if i in bodies}, **new}
-    return result
+    old = sorted((by_window | by_name) - set(new))
+    bodies = store.works(old)
+    return Neighbourhood(new=sorted(new), old=old, works={**{i: _loaded(bodies[i]) for i in old if i in bodies}, **new})
 
 
 def _ranges(days: list[dt.date], margin: int) -> list[tuple[dt.date, dt.date]]:
@@ -180,7 +181,7 @@ def _ranges(days: list[dt.date], margin: int) -> list[tuple[dt.date, dt.date]]:
 
 
 def check(place: Neighbourhood, source: str, model_name: str, skipped: list[SkippedFile], client,
-          settings: Settings, table: OfficeTable, usage: LLMUsage) -> Report:
+          settings: Settings, table: OfficeTable) -> Report:
     """The neighbourhood checked as one run checks its articles; the model judges only pairs
     with a new claim. Returns the report over the whole neighbourhood."""
     works = [place.works[i] for i in sorted(place.works)]  # folder order, as a run reads them
@@ -194,26 +195,27 @@ def check(place: Neighbourhood, source: str, model_name: str, skipped: list[Skip
     anchored = [remarked(c) for w in works for c in w.anchored]
     chosen = [remarked(c) for w in works for c in w.chosen]
     extractions = _repeats_copied(chosen, [e for w in works for e in w.extractions])
+    # what the model spent on the stored articles was counted when they were added
     report = pipeline._assemble(source, model_name, articles, skipped, sentences, chosen, extractions, LLMUsage())
-    report.usage = usage
+    report.usage = LLMUsage()
     people = canonical.People(resolve.entities(anchored, table), table)
     report.claims = canonical.resolve_claims(report.claims, anchored, people)
     corpus = pipeline.resolved(report, anchored, table)
     pipeline.check_corpus(report, corpus)
     if client is not None:
         pipeline.add_rule_flags(report, corpus, chosen, people)
-    pipeline.judge(report, corpus, client, settings, only=set(place.new), judge_all=_judge_engine(client, settings))
+    pipeline.judge(report, corpus, client, settings, only=set(place.new), ask=_judge_engine(client, settings, corpus))
     report.claims = verdicts.assign(corpus, report.flags, report.judgments)
     return report
 
 
-def _judge_engine(client, settings: Settings):
+def _judge_engine(client, settings: Settings, corpus):
     """With the Ray engine, the pairs are judged as Ray tasks over the endpoints."""
     if client is None or settings.engine != "ray":
         return None
     from .engine_ray import judge_with_ray
 
-    return lambda pairs, corpus, confidence: judge_with_ray(pairs, corpus, client, client.model, settings, confidence)
+    return lambda pairs: judge_with_ray(pairs, corpus, client, client.model, settings, settings.judge_confidence)
 
 
 def _repeats_copied(chosen: list[Candidate], extractions: list[Extraction]) -> list[Extraction]:
@@ -248,6 +250,7 @@ def narrowed(report: Report, new: set[str]) -> Report:
         "article_dates": [d for d in report.article_dates if d.article_id in keep],
         "quantities": [q for q in report.quantities if q.article_id in new],
         "judgments": [j for j in report.judgments if j.a in judged or j.b in judged],
+        "entities": [e for e in report.entities if new & set(e.articles)],
     })
 
 
@@ -303,20 +306,17 @@ def add(source: Path, settings: Settings) -> Added:
                     usage.add(work.usage)
                 place = neighbours(store, works)
                 neighbourhood += len(place.old)
-                found = check(place, str(source), name, skipped, client, settings, table, LLMUsage())
+                found = check(place, str(source), name, skipped, client, settings, table)
                 usage.add(found.usage)
                 pairs += len(found.judgments)
                 ids = set(works)
-
-                def theirs(articles: set[str]) -> bool:
-                    return bool(articles & ids)
-
-                store.replace_corpus_flags(sorted(place.works), [r for r in flag_rows(found) if theirs(set(r[1]))],
-                                           run_id, drop=theirs)
-                reports.append(narrowed(found, set(works)))
+                part = narrowed(found, ids)  # its flags: those touching the new articles
+                store.replace_corpus_flags(sorted(place.works), flag_rows(part), run_id,
+                                           drop=lambda articles, ids=ids: bool(articles & ids))
+                reports.append(part)
                 del place, found
             unread = [SkippedFile(path=i, reason=f"not read: {why}") for i, why in failed]
-            report = _merged(reports, str(source), name, sorted(skipped + unread, key=lambda s: s.path), usage, table)
+            report = _merged(reports, str(source), name, sorted(skipped + unread, key=lambda s: s.path), usage)
             to_file(report)
             pipeline._finish(store, run_id, report)
             return Added(report=report, seen=len(articles) - len(todo), new=len(todo) - len(failed),
@@ -352,8 +352,7 @@ PARTS = ("articles", "sentences", "candidates", "claims", "not_extracted", "flag
          "judgments", "entities")  # what each chunk's report adds to the whole
 
 
-def _merged(reports: list[Report], source: str, name: str, skipped: list[SkippedFile], usage: LLMUsage,
-            table: OfficeTable) -> Report:
+def _merged(reports: list[Report], source: str, name: str, skipped: list[SkippedFile], usage: LLMUsage) -> Report:
     """One report from the chunks' reports: a later chunk's version of a flag or article wins."""
     def unique(items, key):
         return list({key(x): x for x in items}.values())
@@ -370,5 +369,5 @@ def _merged(reports: list[Report], source: str, name: str, skipped: list[Skipped
     everything.article_dates = unique(everything.article_dates, lambda d: d.article_id)
     everything.quantities = unique(everything.quantities, lambda q: (q.article_id, q.line, q.text, q.kind))
     everything.judgments = unique(everything.judgments, lambda j: (j.a, j.b))
-    everything.entities = reports[-1].entities if len(reports) == 1 else resolve.entities(everything.candidates, table)
+    everything.entities = sorted(unique(everything.entities, lambda e: e.name), key=lambda e: e.name)
     return everything

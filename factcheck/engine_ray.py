@@ -19,6 +19,7 @@ from collections import deque
 
 from .errors import BackendError, InputError
 from .models import Article, LLMUsage, PairJudgment
+from .progress import Progress
 from .settings import Settings
 from .store import _dump_article
 
@@ -36,9 +37,9 @@ def read_with_ray(articles: list[Article], client, model_name: str, settings: Se
                   run_id: int) -> tuple[list[str], list[tuple[str, str]]]:
     """Stage 1 of `add` for these articles as Ray tasks; (the ids stored, the (id, why) of the
     articles of batches that failed)."""
-    text = settings.model_dump()
+    values = settings.model_dump()
     batches = [articles[i:i + settings.batch] for i in range(0, len(articles), settings.batch)]
-    jobs = [(([_dump_article(a) for a in batch], text, {a.id: digests[a.id] for a in batch}, run_id), len(batch))
+    jobs = [(([_dump_article(a) for a in batch], values, {a.id: digests[a.id] for a in batch}, run_id), len(batch))
             for batch in batches]
     done, failed = [], []
     for batch, (result, error) in zip(batches, _scheduled(_read_batch, jobs, client, model_name, settings,
@@ -53,41 +54,26 @@ def read_with_ray(articles: list[Article], client, model_name: str, settings: Se
 
 
 def judge_with_ray(pairs: list, corpus, client, model_name: str, settings: Settings,
-                   confidence: float | None) -> tuple[list, LLMUsage]:
-    """`pairing.judge_all` as Ray tasks: each distinct request once, batches of pairs over the endpoints."""
-    from . import pairing
+                   confidence: float | None) -> list[tuple[PairJudgment, LLMUsage]]:
+    """Distinct pairs judged as Ray tasks in batches over the endpoints (`pairing.judge_all`'s
+    `ask`): a (judgment, usage) per pair, in order; a batch that failed gives its pairs the error."""
+    from .pairing import _dated
 
-    system = pairing.prompt().text
-    requests: dict[str, object] = {}
-    for pair in pairs:
-        requests.setdefault(pairing._request_key(pair, corpus, system), pair)
-    distinct = list(requests.values())
     size = max(settings.batch * 5, settings.concurrency * 4)  # pairs per task: enough to keep its requests busy
-    text = settings.model_dump()
-    jobs = []
-    for start in range(0, len(distinct), size):
-        part = distinct[start:start + size]
-        items = [(p.a.model_dump_json(), p.b.model_dump_json(), pairing._dated(corpus, p.a.article_id),
-                  pairing._dated(corpus, p.b.article_id), list(p.keys)) for p in part]
-        jobs.append(((items, text, confidence), len(part)))
-    results: list = []
-    usage = LLMUsage()
-    for (job, _), (result, error) in zip(jobs, _scheduled(_judge_batch, jobs, client, model_name, settings,
-                                                         "judging (ray)", "pairs")):
-        items = job[0]
+    values = settings.model_dump()
+    jobs = [(([(p.a.model_dump_json(), p.b.model_dump_json(), _dated(corpus, p.a.article_id),
+                _dated(corpus, p.b.article_id), list(p.keys)) for p in pairs[start:start + size]], values, confidence),
+             len(pairs[start:start + size])) for start in range(0, len(pairs), size)]
+    results: list[tuple[PairJudgment, LLMUsage]] = []
+    for start, (result, error) in zip(range(0, len(pairs), size),
+                                      _scheduled(_judge_batch, jobs, client, model_name, settings, "judging (ray)",
+                                                 "pairs")):
         if error is None:
-            for judgment, spent in result:
-                results.append(PairJudgment.model_validate_json(judgment))
-                usage.add(LLMUsage.model_validate_json(spent))
+            results += [(PairJudgment.model_validate_json(j), LLMUsage.model_validate_json(u)) for j, u in result]
         else:
-            results += [PairJudgment(a=json.loads(a)["id"], b=json.loads(b)["id"], keys=keys, error=error)
-                        for a, b, _, _, keys in items]
-    done = dict(zip(requests, results))
-    judgments = []
-    for pair in pairs:
-        first = done[pairing._request_key(pair, corpus, system)]
-        judgments.append(first.model_copy(update={"a": pair.a.id, "b": pair.b.id, "keys": list(pair.keys)}))
-    return judgments, usage
+            results += [(PairJudgment(a=p.a.id, b=p.b.id, keys=list(p.keys), error=error), LLMUsage())
+                        for p in pairs[start:start + size]]
+    return results
 
 
 def _scheduled(function, jobs: list[tuple[tuple, int]], client, model_name: str, settings: Settings,
@@ -105,8 +91,6 @@ def _scheduled(function, jobs: list[tuple[tuple, int]], client, model_name: str,
     running: dict = {}  # object ref -> (job number, endpoint, size)
     busy = [0] * len(urls)
     results: list = [None] * len(jobs)
-    from .progress import Progress
-
     with Progress(sum(size for _, size in jobs), settings.progress, settings.progress_every, what=what, unit=unit,
                   show_cached=False) as progress:
         while waiting or running:
@@ -135,14 +119,14 @@ def _endpoints(settings: Settings, client) -> list[str]:
     return urls or [""]  # the rules extractor: no endpoint
 
 
-def _read_batch(bodies: list[str], settings_json: dict, digests: dict[str, str], run_id: int, base_url: str,
+def _read_batch(bodies: list[str], settings_values: dict, digests: dict[str, str], run_id: int, base_url: str,
                 model_name: str, requests: int) -> list[str]:
     """One Ray task: read a batch of articles and store their work; returns their ids."""
     from . import corpus
     from .reference import load_table
     from .store import Store
 
-    settings = Settings.model_validate(settings_json).model_copy(
+    settings = Settings.model_validate(settings_values).model_copy(
         update={"base_url": base_url or None, "progress": "off"})
     articles = [Article.model_validate(json.loads(body)) for body in bodies]
     table = load_table(tuple(settings.reference_files))
@@ -160,7 +144,7 @@ def _read_batch(bodies: list[str], settings_json: dict, digests: dict[str, str],
     return [a.id for a in articles]
 
 
-def _judge_batch(items: list, settings_json: dict, confidence: float | None, base_url: str, model_name: str,
+def _judge_batch(items: list, settings_values: dict, confidence: float | None, base_url: str, model_name: str,
                  requests: int) -> list[tuple[str, str]]:
     """One Ray task: judge a batch of pairs (both orders each); (judgment, usage) as JSON per pair."""
     from .llm.client import LLMClient
@@ -169,7 +153,7 @@ def _judge_batch(items: list, settings_json: dict, confidence: float | None, bas
     from .parallel import in_parallel
     from .store import Store
 
-    settings = Settings.model_validate(settings_json).model_copy(update={"base_url": base_url, "progress": "off"})
+    settings = Settings.model_validate(settings_values).model_copy(update={"base_url": base_url, "progress": "off"})
     store = Store(settings.database)
     try:
         client = LLMClient(settings, base_url, model_name, store)

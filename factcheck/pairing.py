@@ -233,10 +233,12 @@ def both_orders(a: Claim, b: Claim, dated_a: str, dated_b: str,
 
 
 def judge_all(pairs: list[Pair], corpus: Corpus, client: LLMClient, workers: int = 1,
-              on_done: Callable[[LLMUsage], None] | None = None,
-              confidence: float | None = None) -> tuple[list[PairJudgment], LLMUsage]:
+              on_done: Callable[[LLMUsage], None] | None = None, confidence: float | None = None,
+              ask: Callable[[list[Pair]], list[tuple[PairJudgment, LLMUsage]]] | None = None,
+              ) -> tuple[list[PairJudgment], LLMUsage]:
     """One judgment per pair, in order; pairs whose request is the same are asked once, `workers`
-    at a time. `on_done` gets what each request cost."""
+    at a time. `on_done` gets what each request cost. `ask`: who judges the distinct pairs
+    (default: `judge_claims` on this process's threads), a (judgment, usage) for each in order."""
     system = prompt().text
     requests = {}
     for pair in pairs:
@@ -247,7 +249,8 @@ def judge_all(pairs: list[Pair], corpus: Corpus, client: LLMClient, workers: int
                             client, pair.keys, confidence)
 
     report = (lambda result: on_done(result[1])) if on_done else None
-    done = dict(zip(requests, in_parallel(run, list(requests.values()), workers, report)))
+    distinct = list(requests.values())
+    done = dict(zip(requests, ask(distinct) if ask else in_parallel(run, distinct, workers, report)))
     usage, judgments = LLMUsage(), []
     for key, (_, spent) in done.items():
         usage.add(spent)

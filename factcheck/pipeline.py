@@ -235,10 +235,10 @@ def check(report: Report, table: OfficeTable) -> Report:
 
 
 def judge(report: Report, corpus: Corpus, client, settings: Settings, only: set[str] | None = None,
-          judge_all: Callable | None = None) -> None:
+          ask: Callable | None = None) -> None:
     """Pair claims across articles, judge each pair, and settle the rule conflicts with the judgments.
     `only`: judge only the pairs with a claim of these articles (the new ones of an increment);
-    `judge_all(pairs, corpus, confidence)`: who asks the model (default: this process's threads)."""
+    `ask`: who judges the distinct pairs (`pairing.judge_all`; default: this process's threads)."""
     every = settings.judge_pairs == "all"
     forced = pairing.flagged_pairs(corpus, report.flags)
     pairs = _touching(pairing.block(corpus, forced, touching=only), only)
@@ -246,12 +246,11 @@ def judge(report: Report, corpus: Corpus, client, settings: Settings, only: set[
     if client is None:
         return
     asked = pairs if every else _touching(pairing.block(corpus, forced, only_forced=True), only)
-    if judge_all is not None:
-        judged, usage = judge_all(asked, corpus, settings.judge_confidence)
-    else:
-        with _progress(settings, len(asked), "judging", "pairs") as progress:
-            judged, usage = pairing.judge_all(asked, corpus, client, workers(settings), on_done=progress.update,
-                                              confidence=settings.judge_confidence)
+    # with `ask` the Ray scheduler shows its own progress
+    with _progress(settings if ask is None else settings.model_copy(update={"progress": "off"}), len(asked),
+                   "judging", "pairs") as progress:
+        judged, usage = pairing.judge_all(asked, corpus, client, workers(settings), on_done=progress.update,
+                                          confidence=settings.judge_confidence, ask=ask)
     report.judgments += judged
     report.usage.add(_not_failed(usage))
     report.flags = ordered(pairing.settle(corpus, report.flags, report.judgments, raise_new=every))

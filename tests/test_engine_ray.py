@@ -68,11 +68,16 @@ def test_tasks_share_the_endpoints_and_end_as_the_local_engine(tmp_path, seeds, 
     models = [Slow(0.05), Slow(0.05)]
     with StubEndpoint(models[0]) as first, StubEndpoint(models[1]) as second:
         settings = Settings(base_url=first.url, base_urls=[first.url, second.url], model="m", engine="ray",
-                            concurrency=2, batch=1, db_path=tmp_path / "ray.sqlite", progress="off")
+                            concurrency=2, batch=1, judge_pairs="all", db_path=tmp_path / "ray.sqlite",
+                            progress="off")
         added = corpus.add(folder(tmp_path, seeds, "a", SEED_FILES), settings)
         local = settings.model_copy(update={"engine": "local", "base_urls": [], "db_path": tmp_path / "local.sqlite"})
-        corpus.add(folder(tmp_path, seeds, "b", SEED_FILES), local)
+        alone = corpus.add(folder(tmp_path, seeds, "b", SEED_FILES), local)
     assert added.new == 3 and not added.failed
+    # every blocked pair judged, as Ray tasks, as the in-process engine judges them
+    judged = [(j.a, j.b, j.relation, j.confidence) for j in added.report.judgments if j.source == "model"]
+    assert judged and all(relation is not None for _, _, relation, _ in judged)
+    assert judged == [(j.a, j.b, j.relation, j.confidence) for j in alone.report.judgments if j.source == "model"]
     assert first.requests and second.requests  # both endpoints took calls
     assert models[1].most <= 2  # --concurrency held at each endpoint (the local run used the first)
     assert stored_flags(tmp_path / "ray.sqlite") == stored_flags(tmp_path / "local.sqlite")

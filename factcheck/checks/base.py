@@ -25,7 +25,7 @@ class Corpus:
     table: OfficeTable
     by_article: dict[str, Article] = field(init=False)
     kinds: dict[str, str] = field(init=False, default_factory=dict)  # claim id -> kind of count (quantities)
-    names: dict[str, set[str]] | None = field(init=False, default=None)  # article id -> its proper names
+    event_names: dict[str, set[str]] | None = field(init=False, default=None)  # article id -> names given with counts
     gate: object = field(init=False, default=None)  # which articles may report one event (quantities.event_gate)
 
     def __post_init__(self) -> None:

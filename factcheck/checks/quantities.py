@@ -7,17 +7,18 @@ also gives that figure somewhere. Two articles' lead counts
 are compared only when they are about the same event: both articles dated (metadata) within
 `SAME_EVENT_DAYS` of each other, and, on a crowded day (more than `CROWD` dated articles within
 the window: a wire, not one story's articles), giving with their counts `SHARED_NAMES` names
-(a town, an official, a group) that few other articles of those days give. Counts whose event or time cannot be matched are not contradictions; the report
-shows them side by side with their time scope.
+(a town, an official, a group) that few other articles of those days give. Counts whose event or
+time cannot be matched are not contradictions; the report shows them side by side with their
+time scope.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from ..models import Flag, QuantityRow
 from ..lexicon.en import EVENT_NOUNS, YEAR_RE, month_number
@@ -158,15 +159,15 @@ def _article_names(corpus: Corpus, article_id: str) -> frozenset[str]:
     """The names an article gives with its counts, each run of capitalised words one name ("Medecins
     Sans Frontieres", "Nadia Morales"): its title's and those of its sentences that count
     something (a place, a group, an official; not every name of the background)."""
-    if corpus.names is None:
-        corpus.names = {}
+    if corpus.event_names is None:
+        corpus.event_names = {}
         for claim in corpus.claims:
             if claim.number is not None and not claim.copied_from:
-                corpus.names.setdefault(claim.article_id, set()).update(name_phrases(claim.quote))
+                corpus.event_names.setdefault(claim.article_id, set()).update(name_phrases(claim.quote))
         for article in corpus.articles:
             if article.title:
-                corpus.names.setdefault(article.id, set()).update(name_phrases(". " + article.title))
-    return frozenset(corpus.names.get(article_id, ()))
+                corpus.event_names.setdefault(article.id, set()).update(name_phrases(". " + article.title))
+    return frozenset(corpus.event_names.get(article_id, ()))
 
 
 def name_phrases(sentence: str) -> set[str]:
